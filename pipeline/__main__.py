@@ -1,0 +1,48 @@
+"""Command line: ``python -m pipeline COMMAND ...``.
+
+Each command lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
+modules are imported only when their command runs, so start-up stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "validate": ("pipeline.validate", "check raw files; one line per problem as PATH:ROW:COLUMN: message"),
+    "ingest": ("pipeline.ingest", "DVC stage: validate data/raw and write tidy tables to data/processed"),
+    "import-portal": ("pipeline.importers.nbs_portal", "convert a statistics-portal export to the raw indicator schema"),
+    "targets": ("pipeline.targets", "extract targets from a work report text (or run the targets stage)"),
+    "forecast": ("pipeline.forecast", "forecast full-year outcomes and P(target met) as of a month"),
+    "backtest": ("pipeline.backtest", "rolling-origin backtest of the forecasters"),
+    "briefing": ("pipeline.briefing", "run one briefing notebook outside DVC"),
+    "track-record": ("pipeline.track_record", "a region's record against its targets"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    if not argv or argv[0] in {"-h", "--help"} or argv[0] not in COMMANDS:
+        parser.print_help() if not argv or argv[0] in {"-h", "--help"} else parser.parse_args(argv)
+        return 0 if not argv or argv[0] in {"-h", "--help"} else 2
+    module_name, help_text = COMMANDS[argv[0]]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            print(f"command {argv[0]!r} is not available yet ({module_name} missing)", file=sys.stderr)
+            return 2
+        raise
+    cmd_parser = argparse.ArgumentParser(prog=f"python -m pipeline {argv[0]}", description=help_text)
+    module.add_arguments(cmd_parser)
+    args = cmd_parser.parse_args(argv[1:])
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

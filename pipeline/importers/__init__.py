@@ -1,0 +1,1 @@
+"""Readers for layouts other than the project's tidy raw schema."""

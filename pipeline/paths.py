@@ -1,0 +1,14 @@
+"""Where things live, relative to the repository root (one place, so stages and tests agree)."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+RAW_INDICATORS = RAW / "indicators"
+RAW_PORTAL = RAW / "portal"
+RAW_REPORTS = RAW / "reports"
+RAW_TARGETS = RAW / "targets.csv"
+PROCESSED = ROOT / "data" / "processed"
+OBSERVATIONS = PROCESSED / "observations.csv"
+TARGETS = PROCESSED / "targets.csv"
+PARAMS = ROOT / "params.yaml"
+REGISTRIES = Path(__file__).resolve().parent / "registries"

@@ -1,0 +1,111 @@
+"""Region and indicator registries: the one place slugs are defined.
+
+Every stage and parser reads slugs from here; the CSV files beside this module are the source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from .paths import REGISTRIES
+
+
+@dataclass(frozen=True)
+class Region:
+    slug: str
+    name_zh: str
+    name_en: str
+    level: str
+    parent: str | None
+    admin_code: str | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    slug: str
+    name_zh: str
+    name_en: str
+    frequency: str  # "monthly" or "quarterly"
+    published_as: str
+    jan_feb_combined_from: int | None  # first year January is only released with February
+    level_unit: str
+    aliases_zh: tuple[str, ...]
+
+
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(REGISTRIES / name, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=None)
+def regions() -> dict[str, Region]:
+    out = {}
+    for r in _read("regions.csv").itertuples(index=False):
+        out[r.slug] = Region(r.slug, r.name_zh, r.name_en, r.level, r.parent or None, r.admin_code or None)
+    return out
+
+
+@lru_cache(maxsize=None)
+def indicators() -> dict[str, Indicator]:
+    out = {}
+    for r in _read("indicators.csv").itertuples(index=False):
+        out[r.slug] = Indicator(
+            r.slug, r.name_zh, r.name_en, r.frequency, r.published_as,
+            int(r.jan_feb_combined_from) if r.jan_feb_combined_from else None,
+            r.level_unit, tuple(a for a in r.aliases_zh.split("|") if a),
+        )
+    return out
+
+
+def region(slug: str) -> Region:
+    try:
+        return regions()[slug]
+    except KeyError:
+        raise KeyError(f"unknown region {slug!r}; known: {', '.join(sorted(regions()))}") from None
+
+
+def indicator(slug: str) -> Indicator:
+    try:
+        return indicators()[slug]
+    except KeyError:
+        raise KeyError(f"unknown indicator {slug!r}; known: {', '.join(sorted(indicators()))}") from None
+
+
+def ancestors(slug: str) -> list[str]:
+    """Parent chain of a region, nearest first (xiangjiang -> changsha, hunan, china)."""
+    chain, cur = [], region(slug).parent
+    while cur:
+        chain.append(cur)
+        cur = region(cur).parent
+    return chain
+
+
+def indicator_by_alias(name_zh: str) -> str | None:
+    """Slug whose Chinese alias is the longest one contained in ``name_zh``, or None."""
+    best, best_len = None, 0
+    for ind in indicators().values():
+        for alias in ind.aliases_zh:
+            if alias in name_zh and len(alias) > best_len:
+                best, best_len = ind.slug, len(alias)
+    return best
+
+
+_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+def _short_name(name_zh: str) -> str:
+    for suffix in _SUFFIXES:
+        if name_zh.endswith(suffix) and len(name_zh) > len(suffix) + 1:
+            return name_zh[: -len(suffix)]
+    return name_zh
+
+
+def region_by_name(name_zh: str) -> str | None:
+    """Slug of the region named ``name_zh`` (full name, or without 省/市/自治区; 湖南湘江新区 also as 湘江新区)."""
+    name_zh = name_zh.strip()
+    for r in regions().values():
+        names = {r.name_zh, _short_name(r.name_zh), r.name_zh.removeprefix("湖南")}
+        if name_zh in names:
+            return r.slug
+    return None

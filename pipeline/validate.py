@@ -1,0 +1,310 @@
+"""Named checks on raw files; every problem names the file, the line and the column.
+
+``python -m pipeline validate PATH...`` runs them on any raw file (indicator or target schema,
+told apart by the header) and exits 1 with one ``PATH:ROW:COLUMN: message`` line per problem.
+The ingest stage runs the same checks and refuses to write anything when a problem is found.
+ROW is the 1-based line number in the file (1 is the header); COLUMN is ``-`` for whole-row or
+whole-file problems.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import qualifiers, registry
+from .paths import PARAMS
+from .schema import (GROWTH_MEASURES, GROWTH_UNIT, LEVEL_MEASURES, LEVEL_UNITS, MEASURES, RAW_INDICATOR_COLUMNS,
+                     RAW_TARGET_COLUMNS, VINTAGES)
+
+DEFAULT_LIMITS = {"growth_pct_min": -60.0, "growth_pct_max": 150.0}
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    row: int
+    column: str
+    message: str
+    check: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.row}:{self.column}: {self.message}"
+
+
+class RawDataError(ValueError):
+    """Raised by loaders when raw files fail their checks; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass
+class RawTable:
+    """A raw CSV read as text: rows are dicts of strings, ``lines`` the 1-based line each row starts on."""
+    path: str
+    columns: list[str]
+    rows: list[dict[str, str]]
+    lines: list[int]
+
+
+def load_limits(params_path: Path = PARAMS) -> dict[str, float]:
+    """Plausible-growth limits from params.yaml (section ``ingest``), defaults when absent."""
+    limits = dict(DEFAULT_LIMITS)
+    if params_path.exists():
+        section = (yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}).get("ingest", {}) or {}
+        limits.update({k: float(v) for k, v in section.items() if k in DEFAULT_LIMITS})
+    return limits
+
+
+def read_raw_csv(path: Path | str, expected: list[str]) -> tuple[RawTable | None, list[Problem]]:
+    """Read a raw CSV as text, checking encoding, emptiness, header and field counts."""
+    p = str(path)
+    data = Path(path).read_bytes()
+    if not data.strip():
+        return None, [Problem(p, 1, "-", "file is empty: expected a header line " + ",".join(expected), "empty-file")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(p, line, "-", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8 "
+                              "(a GBK portal export can be converted with `python -m pipeline import-portal`)",
+                              "encoding")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        return None, [Problem(p, 1, "-", f"unreadable CSV header: {exc}", "csv-syntax")]
+    header = [h.strip() for h in header]
+    problems = []
+    for col in expected:
+        if col not in header:
+            problems.append(Problem(p, 1, col, f"missing column {col!r}; the header must be {','.join(expected)}",
+                                    "header"))
+    for col in header:
+        if col not in expected:
+            problems.append(Problem(p, 1, col or "-", f"unexpected column {col!r}; the header must be "
+                                    f"{','.join(expected)}", "header"))
+    if not problems and header != expected:
+        problems.append(Problem(p, 1, "-", f"columns out of order; the header must be {','.join(expected)}", "header"))
+    if problems:
+        return None, problems
+    rows, lines, start = [], [], reader.line_num + 1
+    try:
+        for fields in reader:
+            if fields and any(f.strip() for f in fields):
+                if len(fields) != len(header):
+                    problems.append(Problem(p, start, "-", f"row has {len(fields)} fields, the header has "
+                                            f"{len(header)}", "field-count"))
+                else:
+                    rows.append(dict(zip(header, (f.strip() for f in fields))))
+                    lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(p, start, "-", f"CSV syntax error: {exc}", "csv-syntax"))
+    if not rows and not problems:
+        problems.append(Problem(p, 2, "-", "file has a header but no data rows", "empty-file"))
+    return RawTable(p, header, rows, lines), problems
+
+
+def _number(text: str) -> float | None:
+    try:
+        x = float(text)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+def check_indicator_rows(table: RawTable, limits: dict[str, float] | None = None) -> list[Problem]:
+    """Row-by-row checks of the indicator schema (registry slugs, period, value, unit, vintage, source)."""
+    limits = limits or DEFAULT_LIMITS
+    regions, indicators = registry.regions(), registry.indicators()
+    out: list[Problem] = []
+    for row, line in zip(table.rows, table.lines):
+        def bad(column: str, message: str, check: str) -> None:
+            out.append(Problem(table.path, line, column, message, check))
+
+        if row["region"] not in regions:
+            bad("region", f"unknown region {row['region']!r} (slugs are listed in pipeline/registries/regions.csv)",
+                "known-region")
+        ind = indicators.get(row["indicator"])
+        if ind is None:
+            bad("indicator", f"unknown indicator {row['indicator']!r} (slugs are listed in "
+                "pipeline/registries/indicators.csv)", "known-indicator")
+        if row["measure"] not in MEASURES:
+            bad("measure", f"unknown measure {row['measure']!r}; one of {', '.join(MEASURES)}", "known-measure")
+        m = _PERIOD.match(row["period"])
+        year = month = None
+        if not m:
+            bad("period", f"period {row['period']!r} is not YYYY-MM (the last month of the span)", "period-format")
+        else:
+            year, month = int(m.group(1)), int(m.group(2))
+            if not 1 <= month <= 12:
+                bad("period", f"period {row['period']!r}: month {month} is not a month (01-12)", "period-format")
+                month = None
+        value = _number(row["value"])
+        if row["value"] == "":
+            bad("value", "value is empty (leave the row out when the figure is missing)", "numeric-value")
+        elif value is None:
+            bad("value", f"value {row['value']!r} is not a number", "numeric-value")
+        if row["measure"] in GROWTH_MEASURES and row["unit"] != GROWTH_UNIT:
+            bad("unit", f"unit {row['unit']!r} for a growth measure; growth is in '{GROWTH_UNIT}'", "unit")
+        if row["measure"] in LEVEL_MEASURES and row["unit"] not in LEVEL_UNITS:
+            bad("unit", f"unit {row['unit']!r} for a level; one of {', '.join(sorted(LEVEL_UNITS))}", "unit")
+        if row["vintage"] not in VINTAGES:
+            bad("vintage", f"vintage {row['vintage']!r}; one of {', '.join(VINTAGES)}", "vintage")
+        if not row["source"]:
+            bad("source", "source is empty: every figure cites its publisher and release", "provenance")
+        if ind is not None and month is not None:
+            if ind.frequency == "quarterly" and month % 3:
+                bad("period", f"{ind.slug} is quarterly: period month must be 03, 06, 09 or 12, not {month:02d}",
+                    "quarter-end")
+            if (ind.frequency == "monthly" and month == 1 and ind.jan_feb_combined_from
+                    and year >= ind.jan_feb_combined_from):
+                bad("period", f"{ind.slug} is not released for January alone since {ind.jan_feb_combined_from}: "
+                    f"the first release covers January-February, give it as period {year}-02", "jan-feb-combined")
+        if value is not None and row["measure"] in GROWTH_MEASURES:
+            if not limits["growth_pct_min"] <= value <= limits["growth_pct_max"]:
+                bad("value", f"growth {value:g}% is outside the plausible range "
+                    f"[{limits['growth_pct_min']:g}, {limits['growth_pct_max']:g}] (params.yaml ingest)",
+                    "plausible-growth")
+        if value is not None and row["measure"] in LEVEL_MEASURES and value < 0:
+            bad("value", f"level {value:g} is negative", "plausible-level")
+    return out
+
+
+def check_indicator_tables(tables: list[RawTable]) -> list[Problem]:
+    """Checks across rows and files: conflicting duplicates and year-to-date levels that fall."""
+    out: list[Problem] = []
+    seen: dict[tuple, tuple[str, int, float]] = {}
+    levels: dict[tuple, list[tuple[int, float, str, int]]] = {}
+    for table in tables:
+        for row, line in zip(table.rows, table.lines):
+            value = _number(row["value"])
+            m = _PERIOD.match(row["period"])
+            if value is None or not m:
+                continue
+            key = (row["region"], row["indicator"], row["period"], row["measure"], row["vintage"])
+            if key in seen and seen[key][2] != value:
+                other_path, other_line, other_value = seen[key]
+                where = f"line {other_line}" if other_path == table.path else f"{other_path}:{other_line}"
+                out.append(Problem(table.path, line, "value", f"conflicting duplicate: {'/'.join(key)} is "
+                                   f"{value:g} here but {other_value:g} at {where}", "conflicting-duplicate"))
+            seen.setdefault(key, (table.path, line, value))
+            if row["measure"] == "ytd_level":
+                year_key = (row["region"], row["indicator"], row["vintage"], row["unit"], int(m.group(1)))
+                levels.setdefault(year_key, []).append((int(m.group(2)), value, table.path, line))
+    for (region, ind, _, _, year), points in levels.items():
+        points.sort()
+        for (m0, v0, _, l0), (m1, v1, p1, l1) in zip(points, points[1:]):
+            if m1 > m0 and v1 < v0:
+                out.append(Problem(p1, l1, "value", f"year-to-date level falls within {year}: {region}/{ind} is "
+                                   f"{v1:g} in month {m1:02d} after {v0:g} in month {m0:02d} (line {l0})",
+                                   "ytd-level-monotone"))
+    return out
+
+
+def check_target_rows(table: RawTable) -> list[Problem]:
+    """Well-formed targets: known slugs, a year, a qualifier with the numbers its meaning needs."""
+    regions, indicators = registry.regions(), registry.indicators()
+    out: list[Problem] = []
+    seen: dict[tuple, int] = {}
+    for row, line in zip(table.rows, table.lines):
+        def bad(column: str, message: str, check: str = "target-form") -> None:
+            out.append(Problem(table.path, line, column, message, check))
+
+        if row["region"] not in regions:
+            bad("region", f"unknown region {row['region']!r} (see pipeline/registries/regions.csv)", "known-region")
+        if row["indicator"] not in indicators:
+            bad("indicator", f"unknown indicator {row['indicator']!r} (see pipeline/registries/indicators.csv)",
+                "known-indicator")
+        if not re.fullmatch(r"\d{4}", row["year"]) or not 1950 <= int(row["year"]) <= 2100:
+            bad("year", f"year {row['year']!r} is not a four-digit year")
+        try:
+            code = qualifiers.normalize(row["qualifier"])
+        except ValueError as exc:
+            bad("qualifier", str(exc), "known-qualifier")
+            code = None
+        low, high = _number(row["target_pct"]), _number(row["target_high_pct"])
+        if row["target_pct"] and low is None:
+            bad("target_pct", f"target_pct {row['target_pct']!r} is not a number")
+        if row["target_high_pct"] and high is None:
+            bad("target_high_pct", f"target_high_pct {row['target_high_pct']!r} is not a number")
+        if code is not None:
+            if code not in qualifiers.NO_NUMBER and not row["target_pct"]:
+                bad("target_pct", f"target_pct is empty but qualifier {code!r} needs a number")
+            if code == "range":
+                if not row["target_high_pct"]:
+                    bad("target_high_pct", "a range target needs target_high_pct (the upper end)")
+                elif low is not None and high is not None and high <= low:
+                    bad("target_high_pct", f"upper end {high:g} is not above the lower end {low:g}")
+            elif row["target_high_pct"]:
+                bad("target_high_pct", f"target_high_pct is only for range targets, not {code!r}")
+            if code in qualifiers.RELATIVE:
+                if row["relative_to"] not in indicators:
+                    bad("relative_to", f"qualifier {code!r} needs relative_to, an indicator slug "
+                        f"(e.g. gdp), not {row['relative_to']!r}")
+            elif row["relative_to"]:
+                bad("relative_to", f"relative_to is only for relative targets (above, in_step), not {code!r}")
+        if not row["source"]:
+            bad("source", "source is empty: every target cites the report it comes from", "provenance")
+        key = (row["region"], row["year"], row["indicator"])
+        if key in seen:
+            bad("indicator", f"duplicate target for {'/'.join(key)} (first at line {seen[key]})",
+                "conflicting-duplicate")
+        seen.setdefault(key, line)
+    return out
+
+
+def sniff_kind(path: Path | str) -> str:
+    """'targets' when the header is the target schema, else 'indicators'."""
+    try:
+        first = Path(path).read_bytes().split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    except OSError:
+        return "indicators"
+    return "targets" if "target_pct" in first else "indicators"
+
+
+def validate_paths(paths: list[Path | str], limits: dict[str, float] | None = None) -> tuple[list[Problem], list[RawTable], list[RawTable]]:
+    """All checks on the given files: (problems, indicator tables, target tables)."""
+    problems: list[Problem] = []
+    ind_tables, target_tables = [], []
+    for path in paths:
+        if not Path(path).is_file():
+            problems.append(Problem(str(path), 0, "-", "no such file", "exists"))
+            continue
+        if sniff_kind(path) == "targets":
+            table, found = read_raw_csv(path, RAW_TARGET_COLUMNS)
+            problems += found
+            if table:
+                problems += check_target_rows(table)
+                target_tables.append(table)
+        else:
+            table, found = read_raw_csv(path, RAW_INDICATOR_COLUMNS)
+            problems += found
+            if table:
+                problems += check_indicator_rows(table, limits)
+                ind_tables.append(table)
+    problems += check_indicator_tables(ind_tables)
+    return problems, ind_tables, target_tables
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, help="raw indicator or target CSV files")
+
+
+def run(args) -> int:
+    problems, _, _ = validate_paths(args.paths, load_limits())
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    print(f"{len(args.paths)} file(s) clean")
+    return 0

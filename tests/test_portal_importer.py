@@ -1,0 +1,75 @@
+"""The statistics-portal layout (indicators as rows, periods as columns) imports into the tidy schema."""
+import pytest
+
+from conftest import SHARED, write
+from pipeline.importers.nbs_portal import parse_period, read_portal
+from pipeline.validate import check_indicator_rows, RawTable
+
+EN = ("\ufeffDatabase：Quarterly \nTime：3Q 2023-4Q 2023 \n"
+      "Indicators\t,4Q 2023\t,3Q 2023\t,\n"
+      "Indices of Gross Domestic Product (preceding year=100) , Current Quarter\t,105.2\t,104.9\t,\n"
+      "Indices of Gross Domestic Product (preceding year=100) , Accumulated\t,105.2\t,105.2\t,\n"
+      "Indices of Value-added of the Primary Industry (preceding year=100) , Accumulated\t,104.1\t,104.0\t,\n"
+      "Note：1. Growth at comparable prices.\nData Sources：National Bureau of Statistics\n")
+ZH = ("数据库：月度数据\n时间：2024年8月-2024年9月\n"
+      "指标,2024年9月,2024年8月\n"
+      "工业增加值累计增长(%),5.8,5.8\n"
+      "社会消费品零售总额累计增长(%),3.3,3.4\n"
+      "固定资产投资额累计增长(%),3.4,\n"
+      "注：规模以上工业统计范围为年主营业务收入2000万元及以上的工业法人单位。\n"
+      "数据来源：国家统计局\n")
+
+
+@pytest.mark.parametrize("label,period", [("4Q 2023", "2023-12"), ("1Q 2024", "2024-03"), ("2024年9月", "2024-09"),
+                                          ("2024年第三季度", "2024-09"), ("2024年第1季度", "2024-03"),
+                                          ("Sep 2024", "2024-09"), ("2023", "2023-12"), ("2024年13月", None),
+                                          ("Indicators", None)])
+def test_parse_period(label, period):
+    assert parse_period(label) == period
+
+
+def test_english_quarterly_layout(tmp_path):
+    table, problems = read_portal(write(tmp_path / "en.csv", EN))
+    assert problems == []
+    got = {(r.period, r.measure): float(r.value) for r in table.rows.itertuples()}
+    assert got == {("2023-12", "period_growth_pct"): 5.2, ("2023-09", "period_growth_pct"): 4.9,
+                   ("2023-12", "ytd_growth_pct"): 5.2, ("2023-09", "ytd_growth_pct"): 5.2}
+    assert table.unmapped == [(6, "Indices of Value-added of the Primary Industry (preceding year=100) , Accumulated")]
+    assert set(table.rows.vintage) == {"latest"} and set(table.rows.region) == {"china"}
+
+
+def test_chinese_monthly_layout_in_gbk(tmp_path):
+    table, problems = read_portal(write(tmp_path / "zh.csv", ZH.encode("gbk")), vintage="first", region="china")
+    assert problems == []
+    rows = table.rows.set_index(["indicator", "period"]).value.astype(float).to_dict()
+    assert rows == {("fai", "2024-09"): 3.4, ("industrial_va", "2024-08"): 5.8, ("industrial_va", "2024-09"): 5.8,
+                    ("retail_sales", "2024-08"): 3.4, ("retail_sales", "2024-09"): 3.3}
+    raw = RawTable("zh.csv", list(table.rows.columns), table.rows.astype(str).to_dict("records"), table.lines)
+    assert check_indicator_rows(raw) == []
+
+
+def test_unknown_period_column_is_reported_with_its_line(tmp_path):
+    path = write(tmp_path / "bad.csv", ZH.replace("2024年8月", "上月"))
+    table, problems = read_portal(path)
+    assert table is None and [str(p) for p in problems] == [
+        f"{path}:3:上月: column '上月' is not a period this importer knows"]
+
+
+def test_text_cell_is_reported(tmp_path):
+    path = write(tmp_path / "bad.csv", ZH.replace(",5.8,5.8", ",5.8,n/a"))
+    _, problems = read_portal(path)
+    assert [str(p) for p in problems] == [f"{path}:4:2024年8月: cell 'n/a' is not a number"]
+
+
+@pytest.mark.skipif(not (SHARED / "formats").is_dir(), reason="../shared not beside the checkout")
+def test_real_portal_exports_match_the_embedded_revised_gdp():
+    import pandas as pd
+    from pipeline.paths import RAW_INDICATORS
+
+    indices, _ = read_portal(SHARED / "formats" / "nbs_quarterly_gdp_indices.csv")
+    levels, _ = read_portal(SHARED / "formats" / "nbs_quarterly_gdp_current_prices.csv")
+    assert len(indices.rows) == 18 and len(levels.rows) == 18
+    embedded = pd.read_csv(RAW_INDICATORS / "china_quarterly_gdp_growth.csv", dtype={"period": str})
+    latest = embedded[embedded.vintage == "latest"].set_index(["period", "measure"]).value
+    got = indices.rows.astype({"value": float}).set_index(["period", "measure"]).value
+    assert (got - latest.reindex(got.index)).abs().max() < 1e-9

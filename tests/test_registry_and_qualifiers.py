@@ -1,0 +1,83 @@
+import math
+
+import pytest
+
+from pipeline import qualifiers, registry
+
+PROVINCES = ("beijing tianjin hebei shanxi neimenggu liaoning jilin heilongjiang shanghai jiangsu zhejiang anhui "
+             "fujian jiangxi shandong henan hubei hunan guangdong guangxi hainan chongqing sichuan guizhou yunnan "
+             "xizang shaanxi gansu qinghai ningxia xinjiang").split()
+
+
+def test_seed_regions_and_provinces_are_registered():
+    regions = registry.regions()
+    for slug in ["china", "hunan", "changsha", "xiangjiang", "yuelu", *PROVINCES]:
+        assert slug in regions
+    assert regions["shanxi"].name_zh == "山西省" and regions["shaanxi"].name_zh == "陕西省"
+    assert registry.ancestors("xiangjiang") == ["changsha", "hunan", "china"]
+    assert sum(r.level == "province" for r in regions.values()) == 31
+
+
+def test_every_parent_is_a_registered_region():
+    regions = registry.regions()
+    assert all(r.parent is None or r.parent in regions for r in regions.values())
+
+
+def test_indicator_registry_covers_the_contract():
+    inds = registry.indicators()
+    for slug in ["gdp", "industrial_va", "fai", "retail_sales", "fiscal_revenue", "income"]:
+        assert inds[slug].name_zh and inds[slug].frequency in {"monthly", "quarterly"}
+    assert inds["gdp"].frequency == "quarterly"
+    assert inds["industrial_va"].jan_feb_combined_from == 2013
+
+
+@pytest.mark.parametrize("name,slug", [("规模以上工业增加值", "industrial_va"), ("规模工业增加值", "industrial_va"),
+                                       ("地区生产总值(不变价,累计)", "gdp"), ("社会消费品零售总额", "retail_sales"),
+                                       ("地方一般公共预算收入", "fiscal_revenue"), ("全体居民人均可支配收入", "income"),
+                                       ("耕地面积", None)])
+def test_indicator_by_alias(name, slug):
+    assert registry.indicator_by_alias(name) == slug
+
+
+@pytest.mark.parametrize("name,slug", [("湖南省", "hunan"), ("湖南", "hunan"), ("长沙市", "changsha"),
+                                       ("湘江新区", "xiangjiang"), ("陕西", "shaanxi"), ("新疆", "xinjiang"),
+                                       ("火星", None)])
+def test_region_by_name(name, slug):
+    assert registry.region_by_name(name) == slug
+
+
+def test_unknown_slug_error_lists_known_ones():
+    with pytest.raises(KeyError, match="unknown region 'mars'"):
+        registry.region("mars")
+
+
+@pytest.mark.parametrize("wording,code", [("以上", "at_least"), ("不低于", "at_least"), ("左右", "about"),
+                                          ("区间", "range"), ("力争", "strive"), ("实现正增长", "positive"),
+                                          ("", "exact"), ("高于经济增速", "above"), ("at_most", "at_most")])
+def test_normalize(wording, code):
+    assert qualifiers.normalize(wording) == code
+
+
+def test_normalize_rejects_unknown():
+    with pytest.raises(ValueError, match="unknown qualifier"):
+        qualifiers.normalize("差不多")
+
+
+@pytest.mark.parametrize("outcome,target,code,strict,tolerant", [
+    (7.0, 7.0, "at_least", True, True), (6.9, 7.0, "at_least", False, False),
+    (5.6, 6.0, "about", False, True), (5.4, 6.0, "about", False, False),
+    (6.0, 6.0, "exact", True, True), (5.2, 5.0, "range", True, True), (4.9, 5.0, "range", False, False),
+    (3.0, 3.0, "exceed", False, True), (3.2, 3.0, "at_most", False, True), (2.9, 3.0, "at_most", True, True),
+    (0.1, None, "positive", True, True), (0.0, None, "positive", False, False),
+])
+def test_met_rules(outcome, target, code, strict, tolerant):
+    assert qualifiers.met(outcome, target, code, tolerance=0.5) is strict
+    assert qualifiers.met(outcome, target, code, tolerance=0.5, tolerant=True) is tolerant
+
+
+def test_relative_targets_compare_with_the_other_outcome():
+    assert qualifiers.met(5.5, None, "above", relative_outcome=5.0) is True
+    assert qualifiers.met(5.0, None, "above", relative_outcome=5.0) is False
+    assert qualifiers.met(5.0, None, "in_step", relative_outcome=5.0) is True
+    assert qualifiers.met(5.0, None, "above", relative_outcome=None) is None
+    assert qualifiers.met(math.nan, 5.0, "at_least") is None
