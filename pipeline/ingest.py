@@ -1,7 +1,8 @@
 """Stage ``ingest``: validate everything in data/raw and write typed tidy tables to data/processed.
 
 Reads data/raw/indicators/*.csv (the raw schema), data/raw/portal/*.csv (portal exports, with an
-optional FILE.meta.yaml sidecar) and data/raw/targets.csv. Writes nothing when any check fails:
+optional FILE.meta.yaml sidecar), data/raw/targets.csv (curated targets) and data/raw/targets/*.csv
+(further targets in the same schema, e.g. yearbook extracts). Writes nothing when any check fails:
 every problem is printed as PATH:ROW:COLUMN and the stage exits 1. Never writes to data/raw.
 
 Outputs: observations.csv (one row per region, indicator, period, measure and vintage),
@@ -19,7 +20,7 @@ import yaml
 
 from . import qualifiers, registry
 from .importers.nbs_portal import read_portal
-from .paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, ROOT, TARGETS
+from .paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, ROOT, TARGETS
 from .schema import OBSERVATION_COLUMNS, OBSERVATION_KEY, RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS, TARGET_COLUMNS
 from .validate import (Problem, RawDataError, RawTable, check_indicator_rows, check_indicator_tables,
                        check_target_rows, load_limits, read_raw_csv)
@@ -49,8 +50,8 @@ def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     return RawTable(_display(path), RAW_INDICATOR_COLUMNS, rows, table.lines), problems
 
 
-def load_raw(indicator_paths: list[Path], portal_paths: list[Path], targets_path: Path | None,
-             limits: dict[str, float]) -> tuple[list[RawTable], RawTable | None]:
+def load_raw(indicator_paths: list[Path], portal_paths: list[Path], target_paths: list[Path],
+             limits: dict[str, float]) -> tuple[list[RawTable], list[RawTable]]:
     """Read and check every raw file; RawDataError with all problems when anything is wrong."""
     problems: list[Problem] = []
     tables: list[RawTable] = []
@@ -69,13 +70,14 @@ def load_raw(indicator_paths: list[Path], portal_paths: list[Path], targets_path
     for table in tables:
         problems += check_indicator_rows(table, limits)
     problems += check_indicator_tables(tables)
-    targets = None
-    if targets_path is not None:
-        targets, found = read_raw_csv(targets_path, RAW_TARGET_COLUMNS)
-        problems += [Problem(_display(targets_path), p.row, p.column, p.message, p.check) for p in found]
-        if targets:
-            targets.path = _display(targets_path)
-            problems += check_target_rows(targets)
+    targets, seen = [], {}
+    for path in target_paths:
+        table, found = read_raw_csv(path, RAW_TARGET_COLUMNS)
+        problems += [Problem(_display(path), p.row, p.column, p.message, p.check) for p in found]
+        if table:
+            table.path = _display(path)
+            problems += check_target_rows(table, seen)
+            targets.append(table)
     if problems:
         raise RawDataError(problems)
     return tables, targets
@@ -109,10 +111,10 @@ def build_observations(tables: list[RawTable]) -> pd.DataFrame:
                        "value": "float64"})
 
 
-def build_targets(table: RawTable | None) -> pd.DataFrame:
+def build_targets(tables: list[RawTable]) -> pd.DataFrame:
     """Targets with the qualifier as a code and its wording kept beside it."""
     records = []
-    for row in (table.rows if table else []):
+    for row in (row for table in tables for row in table.rows):
         code = qualifiers.normalize(row["qualifier"])
         wording = row["qualifier"] if row["qualifier"] not in qualifiers.CODES else _DEFAULT_WORDING[code]
         records.append(dict(row, qualifier=code, wording=wording, year=int(row["year"]),
@@ -123,12 +125,15 @@ def build_targets(table: RawTable | None) -> pd.DataFrame:
 
 
 def summarize(obs: pd.DataFrame, targets: pd.DataFrame) -> dict:
-    counts = obs.groupby(["region", "indicator"]).size()
+    """Row counts worth watching from month to month (a DVC metric)."""
     return {
         "observations": int(len(obs)),
         "targets": int(len(targets)),
-        "by_region": {r: int(n) for r, n in obs.groupby("region").size().items()},
-        "by_region_indicator": {f"{r}/{i}": int(n) for (r, i), n in counts.items()},
+        "regions_with_observations": int(obs.region.nunique()),
+        "by_indicator": {i: int(n) for i, n in obs.groupby("indicator").size().items()},
+        "by_vintage": {v: int(n) for v, n in obs.groupby("vintage").size().items()},
+        "seed_regions": {r: int(n) for r, n in obs.groupby("region").size().items()
+                         if r in {"china", "hunan", "changsha", "xiangjiang", "yuelu"}},
     }
 
 
@@ -141,8 +146,8 @@ def main() -> int:
     indicator_paths = sorted(RAW_INDICATORS.glob("*.csv"))
     portal_paths = sorted(RAW_PORTAL.glob("*.csv"))
     try:
-        tables, targets = load_raw(indicator_paths, portal_paths, RAW_TARGETS if RAW_TARGETS.exists() else None,
-                                   load_limits())
+        target_paths = [p for p in [RAW_TARGETS] if p.exists()] + sorted(RAW_TARGETS_DIR.glob("*.csv"))
+        tables, targets = load_raw(indicator_paths, portal_paths, target_paths, load_limits())
     except RawDataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -7,6 +7,7 @@ RAW_INDICATORS = RAW / "indicators"
 RAW_PORTAL = RAW / "portal"
 RAW_REPORTS = RAW / "reports"
 RAW_TARGETS = RAW / "targets.csv"
+RAW_TARGETS_DIR = RAW / "targets"  # further target files (yearbook extracts), same schema
 PROCESSED = ROOT / "data" / "processed"
 OBSERVATIONS = PROCESSED / "observations.csv"
 TARGETS = PROCESSED / "targets.csv"

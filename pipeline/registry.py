@@ -40,8 +40,10 @@ def _read(name: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def regions() -> dict[str, Region]:
+    """Named regions (regions.csv) and prefecture cities known only by admin code (cities.csv)."""
     out = {}
-    for r in _read("regions.csv").itertuples(index=False):
+    table = pd.concat([_read("regions.csv"), _read("cities.csv")], ignore_index=True)
+    for r in table.itertuples(index=False):
         out[r.slug] = Region(r.slug, r.name_zh, r.name_en, r.level, r.parent or None, r.admin_code or None)
     return out
 
@@ -70,6 +72,11 @@ def indicator(slug: str) -> Indicator:
         return indicators()[slug]
     except KeyError:
         raise KeyError(f"unknown indicator {slug!r}; known: {', '.join(sorted(indicators()))}") from None
+
+
+def region_by_code(admin_code: str) -> str | None:
+    """Slug of the region with this admin code (430100 -> changsha; unnamed cities are their own code)."""
+    return next((r.slug for r in regions().values() if r.admin_code == admin_code), None)
 
 
 def ancestors(slug: str) -> list[str]:

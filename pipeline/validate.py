@@ -163,6 +163,8 @@ def check_indicator_rows(table: RawTable, limits: dict[str, float] | None = None
         if not row["source"]:
             bad("source", "source is empty: every figure cites its publisher and release", "provenance")
         if ind is not None and month is not None:
+            if ind.frequency == "annual" and month != 12:
+                bad("period", f"{ind.slug} is annual: period month must be 12, not {month:02d}", "annual-period")
             if ind.frequency == "quarterly" and month % 3:
                 bad("period", f"{ind.slug} is quarterly: period month must be 03, 06, 09 or 12, not {month:02d}",
                     "quarter-end")
@@ -211,11 +213,14 @@ def check_indicator_tables(tables: list[RawTable]) -> list[Problem]:
     return out
 
 
-def check_target_rows(table: RawTable) -> list[Problem]:
-    """Well-formed targets: known slugs, a year, a qualifier with the numbers its meaning needs."""
+def check_target_rows(table: RawTable, seen: dict[tuple, tuple[str, int]] | None = None) -> list[Problem]:
+    """Well-formed targets: known slugs, a year, a qualifier with the numbers its meaning needs.
+
+    ``seen`` carries (region, year, indicator) -> (file, line) across files, so a target given twice is found.
+    """
     regions, indicators = registry.regions(), registry.indicators()
     out: list[Problem] = []
-    seen: dict[tuple, int] = {}
+    seen = {} if seen is None else seen
     for row, line in zip(table.rows, table.lines):
         def bad(column: str, message: str, check: str = "target-form") -> None:
             out.append(Problem(table.path, line, column, message, check))
@@ -257,9 +262,10 @@ def check_target_rows(table: RawTable) -> list[Problem]:
             bad("source", "source is empty: every target cites the report it comes from", "provenance")
         key = (row["region"], row["year"], row["indicator"])
         if key in seen:
-            bad("indicator", f"duplicate target for {'/'.join(key)} (first at line {seen[key]})",
-                "conflicting-duplicate")
-        seen.setdefault(key, line)
+            other_path, other_line = seen[key]
+            where = f"line {other_line}" if other_path == table.path else f"{other_path}:{other_line}"
+            bad("indicator", f"duplicate target for {'/'.join(key)} (first at {where})", "conflicting-duplicate")
+        seen.setdefault(key, (table.path, line))
     return out
 
 
@@ -276,6 +282,7 @@ def validate_paths(paths: list[Path | str], limits: dict[str, float] | None = No
     """All checks on the given files: (problems, indicator tables, target tables)."""
     problems: list[Problem] = []
     ind_tables, target_tables = [], []
+    seen_targets: dict[tuple, tuple[str, int]] = {}
     for path in paths:
         if not Path(path).is_file():
             problems.append(Problem(str(path), 0, "-", "no such file", "exists"))
@@ -284,7 +291,7 @@ def validate_paths(paths: list[Path | str], limits: dict[str, float] | None = No
             table, found = read_raw_csv(path, RAW_TARGET_COLUMNS)
             problems += found
             if table:
-                problems += check_target_rows(table)
+                problems += check_target_rows(table, seen_targets)
                 target_tables.append(table)
         else:
             table, found = read_raw_csv(path, RAW_INDICATOR_COLUMNS)

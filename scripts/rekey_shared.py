@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 
 from pipeline import registry
-from pipeline.paths import RAW_INDICATORS, RAW_TARGETS
+from pipeline.paths import RAW_INDICATORS, RAW_TARGETS, RAW_TARGETS_DIR, REGISTRIES
 from pipeline.schema import RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS
 
 COMPILED = {
@@ -142,6 +142,112 @@ def local_points_2011_2024(shared: Path) -> list[dict]:
     return rows
 
 
+PROVINCE_LEVEL_INDICATOR = {"gdp": "gdp", "retail_sales": "retail_sales", "fiscal_revenue": "fiscal_revenue",
+                            "fai": "fai_total"}
+
+
+def province_annual(shared: Path) -> list[dict]:
+    """Yearbook panel: growth as ytd_growth_pct at YYYY-12, levels as ytd_level; the newest GDP level revision wins."""
+    rows, levels = [], {}
+    for r in _read(shared / "yearbook" / "province_annual_2000_2024.csv"):
+        region, _ = _region(r["region_zh"])
+        period = f"{r['year']}-12"
+        ind = PROVINCE_LEVEL_INDICATOR[r["indicator"]]
+        source = f"{r['publisher']}; compiled copy: {r['compiled_copy'].split('@', 1)[1].split(':', 1)[0]}"
+        if r["growth_pct"]:
+            note = "real growth (index, previous year = 100, minus 100)" if r["vintage"] == "latest" else (
+                "as stated in the 2025 work report: " + r["compiled_copy"].split("zip ", 1)[-1])
+            if r["vintage"] == "first":
+                source = f"{r_name(region)} 2025年政府工作报告 (review of 2024); compiled copy: GitHub alexzhu0/Jina_Embeddings_v4_RAG docs/31省区市政府工作报告.zip"
+            rows.append(dict(region=region, indicator=ind, period=period, measure="ytd_growth_pct",
+                             value=r["growth_pct"], unit="pct", vintage=r["vintage"], source=source, note=note))
+        if r["level_cny_100m"]:
+            revised = "5th economic census" in r["compiled_copy"]
+            key = (region, ind, period, r["vintage"])
+            if key in levels and not revised:
+                continue
+            levels[key] = dict(region=region, indicator=ind, period=period, measure="ytd_level",
+                               value=r["level_cny_100m"], unit="cny_100m", vintage=r["vintage"], source=source,
+                               note=("current prices; revised after the 5th economic census" if revised else
+                                     "current prices; " + r["compiled_copy"].rsplit(":", 1)[-1]))
+    return sorted(rows + list(levels.values()),
+                  key=lambda d: (d["region"], d["indicator"], d["measure"], d["vintage"], d["period"]))
+
+
+def r_name(slug: str) -> str:
+    return registry.region(slug).name_zh
+
+
+YEARBOOK_QUALIFIER = {"以上": "at_least", "unknown": "unknown"}
+
+
+def province_targets(shared: Path) -> list[dict]:
+    rows = []
+    for r in _read(shared / "yearbook" / "province_gdp_targets_1998_2017.csv"):
+        region, _ = _region(r["region_zh"])
+        code = YEARBOOK_QUALIFIER[r["qualifier"]]
+        wording = ("wording presumed 以上 from the compilers' x.05 coding (not verified)" if code == "at_least"
+                   else "wording not recorded in the source")
+        rows.append(dict(region=region, year=r["year"], indicator="gdp", target_pct=r["target_pct"],
+                         target_high_pct="", qualifier=code, relative_to="",
+                         source=f"{r_name(region)} {r['year']}年政府工作报告, as compiled in the replication data of "
+                                "Li, Liu, Weng & Zhou (2019, Economic Journal); compiled copy: GitHub "
+                                "maswiebe/meritocratic_promotion data/raw_data/prov_target.dta",
+                         text=f"{wording}; coded {r['target_coded']}"
+                              + (f"; {r['note']}" if r["note"] and r["note"] != "wording not recorded in source"
+                                 and not r["note"].startswith("coded x.05") else "")))
+    return sorted(rows, key=lambda d: (d["region"], d["year"]))
+
+
+CITY_SOURCE = ("city government work report (target) and city statistics (real growth), as compiled in the "
+               "replication data of Li, Liu, Weng & Zhou (2019, Economic Journal); compiled copy: GitHub "
+               "maswiebe/meritocratic_promotion data/promotion.csv")
+
+
+def city_slug(code: str) -> str:
+    for r in registry.regions().values():
+        if r.admin_code == code:
+            return r.slug
+    return code
+
+
+def cities(shared: Path) -> tuple[list[dict], list[dict], list[str]]:
+    """City real growth (yearbook, vintage taken as latest), city targets, and the city codes seen."""
+    obs, targets, codes = [], [], set()
+    for r in _read(shared / "yearbook" / "city_gdp_targets_outcomes_2003_2014.csv"):
+        slug = city_slug(r["city_code"])
+        codes.add(r["city_code"])
+        if r["gdp_growth_real_pct"]:
+            obs.append(dict(region=slug, indicator="gdp", period=f"{r['year']}-12", measure="ytd_growth_pct",
+                            value=r["gdp_growth_real_pct"], unit="pct", vintage="latest", source=CITY_SOURCE,
+                            note="real growth as in the compilers' panel (yearbook figure; release vintage not "
+                                 "stated, taken as revised)"))
+        if r["city_target_pct"]:
+            code = YEARBOOK_QUALIFIER[r["city_target_qualifier"]]
+            wording = ("wording presumed 以上 from the compilers' x.05 coding (not verified)" if code == "at_least"
+                       else "wording not recorded in the source")
+            targets.append(dict(region=slug, year=r["year"], indicator="gdp", target_pct=r["city_target_pct"],
+                                target_high_pct="", qualifier=code, relative_to="", source=CITY_SOURCE,
+                                text=f"{wording}; coded {r['city_target_coded']}"))
+    return obs, targets, sorted(codes)
+
+
+PROVINCE_BY_PREFIX = {"11": "beijing", "12": "tianjin", "13": "hebei", "14": "shanxi", "15": "neimenggu",
+                      "21": "liaoning", "22": "jilin", "23": "heilongjiang", "31": "shanghai", "32": "jiangsu",
+                      "33": "zhejiang", "34": "anhui", "35": "fujian", "36": "jiangxi", "37": "shandong",
+                      "41": "henan", "42": "hubei", "43": "hunan", "44": "guangdong", "45": "guangxi",
+                      "46": "hainan", "50": "chongqing", "51": "sichuan", "52": "guizhou", "53": "yunnan",
+                      "54": "xizang", "61": "shaanxi", "62": "gansu", "63": "qinghai", "64": "ningxia",
+                      "65": "xinjiang"}
+
+
+def city_registry_rows(codes: list[str]) -> list[dict]:
+    """Registry rows for cities known only by admin code (names are not in the embedded data)."""
+    return [dict(slug=code, name_zh="", name_en="", level="prefecture", parent=PROVINCE_BY_PREFIX[code[:2]],
+                 admin_code=code, note="prefecture city keyed by admin code; name not in the embedded data")
+            for code in codes if city_slug(code) == code]
+
+
 SEED_SOURCE = "湖南湘江新区管理委员会, 2024年工作报告, 主要预期目标 (data/raw/reports/xiangjiang_2024.txt)"
 SEED_TARGETS = [  # region, year, indicator, target_pct, qualifier, relative_to, wording as printed
     ("gdp", "7", "at_least", "", "地区生产总值增长7%以上"),
@@ -166,6 +272,13 @@ def main() -> None:
     seed = [dict(region="xiangjiang", year="2024", indicator=i, target_pct=t, target_high_pct="", qualifier=q,
                  relative_to=rel, source=SEED_SOURCE, text=text) for i, t, q, rel, text in SEED_TARGETS]
     _write(RAW_TARGETS, RAW_TARGET_COLUMNS, seed + targets)
+    _write(RAW_INDICATORS / "province_annual_2000_2024.csv", RAW_INDICATOR_COLUMNS, province_annual(shared))
+    _write(RAW_TARGETS_DIR / "province_gdp_targets_1998_2017.csv", RAW_TARGET_COLUMNS, province_targets(shared))
+    city_obs, city_targets, codes = cities(shared)
+    _write(RAW_INDICATORS / "city_gdp_growth_2003_2014.csv", RAW_INDICATOR_COLUMNS, city_obs)
+    _write(RAW_TARGETS_DIR / "city_gdp_targets_2003_2014.csv", RAW_TARGET_COLUMNS, city_targets)
+    _write(REGISTRIES / "cities.csv", ["slug", "name_zh", "name_en", "level", "parent", "admin_code", "note"],
+           city_registry_rows(codes))
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def test_no_provincial_report_texts_are_committed():
 
 
 def test_build_observations_types_and_jan_feb_span():
-    tables, targets = ingest.load_raw(RAW_FILES, [], RAW_TARGETS, load_limits())
+    tables, targets = ingest.load_raw(RAW_FILES, [], [RAW_TARGETS], load_limits())
     obs = ingest.build_observations(tables)
     assert obs.duplicated(["region", "indicator", "period", "measure", "vintage"]).sum() == 0
     assert obs.value.dtype == "float64" and obs.year.dtype == "int64"
@@ -116,3 +116,22 @@ def test_ingest_refuses_bad_raw_data_and_writes_nothing(tmp_path, monkeypatch, c
     assert ingest.main() == 1
     assert not (tmp_path / "obs.csv").exists()
     assert "bad.csv:2:period: period '2024-13': month 13 is not a month" in capsys.readouterr().err
+
+
+def test_yearbook_extracts_are_embedded_with_their_row_counts(raw):
+    from pipeline.paths import RAW_TARGETS_DIR
+
+    prov = raw[raw.file == "province_annual_2000_2024.csv"]
+    growth = prov[prov.measure == "ytd_growth_pct"]
+    assert len(growth[growth.vintage == "latest"]) == 31 * 20 and len(growth[growth.vintage == "first"]) == 27
+    assert growth.period.str.endswith("-12").all()
+    hunan_2014 = growth[(growth.region == "hunan") & (growth.period == "2014-12")]
+    assert hunan_2014.value.tolist() == ["9.5"]
+    city = raw[raw.file == "city_gdp_growth_2003_2014.csv"]
+    assert len(city) == 3497 and city.region.nunique() == 333 and "changsha" in set(city.region)
+    prov_targets = pd.read_csv(RAW_TARGETS_DIR / "province_gdp_targets_1998_2017.csv", dtype=str)
+    assert len(prov_targets) == 540 and prov_targets.region.nunique() == 27
+    assert prov_targets.set_index(["region", "year"]).loc[("hunan", "2014"), "target_pct"] == "10.0"
+    assert set(prov_targets.qualifier) == {"at_least", "unknown"}
+    city_targets = pd.read_csv(RAW_TARGETS_DIR / "city_gdp_targets_2003_2014.csv", dtype=str)
+    assert len(city_targets) == 2575
