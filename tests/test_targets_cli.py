@@ -1,0 +1,139 @@
+"""``python -m pipeline targets``: the one-report CLI and the DVC stage (merge with curated targets)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import __main__ as cli
+from pipeline import targets
+from pipeline.report_parser import TARGET_COLUMNS
+
+REQUIRED = ["region", "year", "indicator", "label", "target_pct", "target_high_pct", "value", "unit", "qualifier",
+            "relative_to", "section", "sentence", "start", "end"]
+
+REPORT = (
+    "2025年和记AG工作报告\n"
+    "一、2024年工作回顾\n"
+    "过去一年，预计全区地区生产总值增长6.1%左右，规模工业增加值增长8.2%。\n"
+    "二、2025年工作安排\n"
+    "主要预期目标是：地区生产总值增长6.5%左右，固定资产投资增长5%，居民收入增长与经济增长同步。\n"
+    "(一)坚持产业强区。提升项目支撑力。新增高新技术企业500家以上，新建农村道路60公里。\n"
+)
+CURATED_COLUMNS = ["region", "year", "indicator", "target_pct", "target_high_pct", "qualifier", "wording",
+                   "relative_to", "source", "text"]
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, str]:
+    code = cli.main(["targets", *argv])
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def report(tmp_path) -> Path:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    return path
+
+
+def test_cli_prints_targets_csv(report, capsys):
+    code, out = run_cli([str(report)], capsys)
+    frame = pd.read_csv(io.StringIO(out), dtype={"region": str})
+    assert code == 0 and set(REQUIRED) <= set(frame.columns) and list(frame.columns) == TARGET_COLUMNS
+    assert frame["year"].unique().tolist() == [2025] and frame["region"].isna().all()
+    main = frame[frame["main"]]
+    assert main["indicator"].fillna("").tolist() == ["gdp", "fai", "income"]
+    assert main["target_pct"].tolist()[:2] == [6.5, 5.0]
+    other = frame[~frame["main"]]
+    assert other[["value", "unit", "qualifier"]].values.tolist() == [[500.0, "家", "at_least"], [60.0, "公里", "exact"]]
+    assert set(other["section"]) == {"(一)坚持产业强区"}
+    for r in frame.itertuples():
+        assert REPORT[r.start:r.end] == r.sentence
+
+
+def test_cli_region_year_options_out_file_and_outcomes(report, tmp_path, capsys):
+    out_file = tmp_path / "t.csv"
+    code, out = run_cli([str(report), "--region", "xiangjiang", "--year", "2025", "--out", str(out_file)], capsys)
+    assert code == 0 and out == ""
+    frame = pd.read_csv(out_file)
+    assert set(frame["region"]) == {"xiangjiang"}
+    code, out = run_cli([str(report), "--outcomes"], capsys)
+    outcomes = pd.read_csv(io.StringIO(out))
+    assert outcomes[["indicator", "year", "outcome_pct", "qualifier", "estimated"]].values.tolist() == [
+        ["gdp", 2024, 6.1, "about", True], ["industrial_va", 2024, 8.2, "exact", True]]
+
+
+def test_cli_rejects_missing_file_and_unknown_region(report, capsys):
+    assert run_cli(["no/such/file.txt"], capsys)[0] == 2
+    assert run_cli([str(report), "--region", "atlantis"], capsys)[0] == 2
+
+
+# --------------------------------------------------------------------------- the stage
+
+def curated(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=CURATED_COLUMNS)
+
+
+@pytest.fixture
+def stage_dirs(tmp_path) -> tuple[Path, Path, Path]:
+    reports, out = tmp_path / "reports", tmp_path / "processed"
+    reports.mkdir()
+    (reports / "xiangjiang_2025.txt").write_text(REPORT, encoding="utf-8")
+    (reports / "notes.txt").write_text("主要预期目标是：地区生产总值增长9%。", encoding="utf-8")
+    curated_path = tmp_path / "targets.csv"
+    curated([
+        {"region": "xiangjiang", "year": 2025, "indicator": "gdp", "target_pct": 6.0, "qualifier": "about",
+         "wording": "左右", "source": "hand", "text": "地区生产总值增长6%左右"},
+        {"region": "xiangjiang", "year": 2025, "indicator": "fai", "target_pct": 5.0, "qualifier": "exact",
+         "source": "hand", "text": "固定资产投资增长5%"},
+        {"region": "xiangjiang", "year": 2025, "indicator": "retail_sales", "target_pct": 7.0, "qualifier": "exact",
+         "source": "hand", "text": "社会消费品零售总额增长7%"},
+        {"region": "changsha", "year": 2024, "indicator": "gdp", "target_pct": 6.0, "qualifier": "以上",
+         "source": "hand", "text": "地区生产总值增长6%以上"},
+    ]).to_csv(curated_path, index=False)
+    return reports, curated_path, out
+
+
+def test_stage_merges_curated_and_lists_disagreements(stage_dirs):
+    reports, curated_path, out = stage_dirs
+    assert targets.main(reports, curated_path, out) == 0
+    reg = pd.read_csv(out / "target_registry.csv")
+    review = pd.read_csv(out / "targets_review.csv")
+    outcomes = pd.read_csv(out / "report_outcomes.csv")
+    assert reg["main"].dtype == bool and set(reg["region"]) == {"xiangjiang", "changsha"}
+
+    gdp = reg[(reg["region"] == "xiangjiang") & (reg["indicator"] == "gdp")].iloc[0]
+    assert (gdp["target_pct"], gdp["origin"]) == (6.0, "curated+report")  # curated wins over 6.5
+    assert reg.loc[(reg["region"] == "changsha"), ["qualifier", "origin"]].values.tolist() == [["at_least", "curated"]]
+    assert not reg.loc[reg["region"] == "xiangjiang", "main"].all()  # other commitments kept, flagged False
+
+    issues = review[["indicator", "issue", "field"]].fillna("").values.tolist()
+    assert issues == [["gdp", "differs", "target_pct"], ["income", "missing_in_curated", ""],
+                      ["retail_sales", "missing_in_report", ""]]
+    assert review.loc[0, ["curated", "extracted"]].astype(float).tolist() == [6.0, 6.5]
+    assert outcomes["region"].unique().tolist() == ["xiangjiang"] and outcomes["year"].unique().tolist() == [2024]
+
+
+def test_stage_output_is_deterministic_and_sorted(stage_dirs, tmp_path):
+    reports, curated_path, out = stage_dirs
+    targets.main(reports, curated_path, out)
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    targets.main(reports, curated_path, tmp_path / "again")
+    assert first == {p.name: p.read_bytes() for p in (tmp_path / "again").iterdir()}
+    reg = pd.read_csv(out / "target_registry.csv")
+    assert reg["region"].tolist() == sorted(reg["region"])
+
+
+def test_stage_without_curated_file_keeps_report_targets(stage_dirs, tmp_path):
+    reports, _, out = stage_dirs
+    assert targets.main(reports, tmp_path / "missing.csv", out) == 0
+    reg = pd.read_csv(out / "target_registry.csv")
+    assert set(reg["origin"]) == {"report"} and reg["main"].sum() == 3
+    assert pd.read_csv(out / "targets_review.csv").empty
+
+
+def test_report_file_names():
+    assert targets.report_key(Path("xiangjiang_2024.txt")) == ("xiangjiang", 2024)
+    assert targets.report_key(Path("notes.txt")) is None
