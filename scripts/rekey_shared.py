@@ -248,6 +248,18 @@ def city_registry_rows(codes: list[str]) -> list[dict]:
             for code in codes if city_slug(code) == code]
 
 
+def national_gdp_levels(shared: Path) -> list[dict]:
+    """Quarterly GDP at current prices (亿元) from the NBS portal export: the seasonal profile of GDP."""
+    from pipeline.importers.nbs_portal import read_portal
+
+    table, problems = read_portal(shared / "formats" / "nbs_quarterly_gdp_current_prices.csv", vintage="latest",
+                                  source="NBS data portal, quarterly GDP at current prices (English export); "
+                                         "compiled copy: GitHub tsvetoslavtsachev/china-macro-dashboard data/manual/")
+    if problems:
+        raise SystemExit("\n".join(map(str, problems)))
+    return table.rows.assign(note="current prices, 100 million yuan").to_dict("records")
+
+
 SEED_SOURCE = "湖南湘江新区管理委员会, 2024年工作报告, 主要预期目标 (data/raw/reports/xiangjiang_2024.txt)"
 SEED_TARGETS = [  # region, year, indicator, target_pct, qualifier, relative_to, wording as printed
     ("gdp", "7", "at_least", "", "地区生产总值增长7%以上"),
@@ -272,6 +284,7 @@ def main() -> None:
     seed = [dict(region="xiangjiang", year="2024", indicator=i, target_pct=t, target_high_pct="", qualifier=q,
                  relative_to=rel, source=SEED_SOURCE, text=text) for i, t, q, rel, text in SEED_TARGETS]
     _write(RAW_TARGETS, RAW_TARGET_COLUMNS, seed + targets)
+    _write(RAW_INDICATORS / "china_quarterly_gdp_levels.csv", RAW_INDICATOR_COLUMNS, national_gdp_levels(shared))
     _write(RAW_INDICATORS / "province_annual_2000_2024.csv", RAW_INDICATOR_COLUMNS, province_annual(shared))
     _write(RAW_TARGETS_DIR / "province_gdp_targets_1998_2017.csv", RAW_TARGET_COLUMNS, province_targets(shared))
     city_obs, city_targets, codes = cities(shared)

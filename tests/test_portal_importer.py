@@ -73,3 +73,13 @@ def test_real_portal_exports_match_the_embedded_revised_gdp():
     latest = embedded[embedded.vintage == "latest"].set_index(["period", "measure"]).value
     got = indices.rows.astype({"value": float}).set_index(["period", "measure"]).value
     assert (got - latest.reindex(got.index)).abs().max() < 1e-9
+
+
+def test_levels_keep_every_digit(tmp_path):
+    text = EN.replace("105.2\t,104.9", "1294271.7\t,937047.0").replace(
+        "Indices of Gross Domestic Product (preceding year=100) , Current Quarter",
+        "Gross Domestic Product, Accumulated (100 million yuan)")
+    table, problems = read_portal(write(tmp_path / "levels.csv", text))
+    assert problems == []
+    levels = table.rows[table.rows.measure == "ytd_level"].set_index("period").value
+    assert levels["2023-12"] == "1294271.7" and levels["2023-09"] == "937047"

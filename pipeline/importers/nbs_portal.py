@@ -119,7 +119,7 @@ def read_portal(path: Path | str, *, region: str = "china", vintage: str = "late
                 problems.append(Problem(p, i + 1, label, f"cell {cell!r} is not a number", "numeric-value"))
                 continue
             records.append(dict(region=region, indicator=indicator, period=period, measure=measure,
-                                value=f"{value:g}", unit=unit, vintage=vintage, source=source,
+                                value=f"{value:.12g}", unit=unit, vintage=vintage, source=source,
                                 note=f"portal row: {name}", line=i + 1))
     rows = pd.DataFrame(records, columns=RAW_INDICATOR_COLUMNS + ["line"])
     rows = rows.sort_values(["indicator", "measure", "period"], kind="stable").reset_index(drop=True)

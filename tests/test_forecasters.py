@@ -1,0 +1,267 @@
+"""Forecasters on small synthetic histories: known answers, no look-ahead, determinism, p_met semantics."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import forecasters as F
+from pipeline import growth
+from pipeline import qualifiers
+
+N = 2000
+
+
+def drifting_history(years=range(2005, 2021), drift_per_month=0.2, seed=1, months=range(2, 13)):
+    """YTD decelerating by ``drift_per_month`` each month toward a year level: Dec − month m = −0.2 (12 − m)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for y in years:
+        level = 8.0 + rng.normal(0, 1.0)
+        rows += [{"year": y, "month": m, "ytd_growth_pct": level + drift_per_month * (12 - m)} for m in months]
+    return pd.DataFrame(rows)
+
+
+def noisy_constant_history(value=6.0, years=range(2008, 2021), months=range(2, 13), sd=0.05, seed=2):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame([{"year": y, "month": m, "ytd_growth_pct": value + rng.normal(0, sd)}
+                         for y in years for m in months])
+
+
+def test_visible_and_latest_point_ignore_the_future():
+    h = drifting_history()
+    vis = F.visible(h, 2015, 6)
+    assert vis["year"].max() == 2015 and vis.loc[vis.year == 2015, "month"].max() == 6
+    month, ytd = F.latest_point(h.assign(ytd_growth_pct=h.ytd_growth_pct.where(~((h.year == 2015) & (h.month == 6)))),
+                                2015, 6)
+    assert month == 5
+    with pytest.raises(F.InsufficientData):
+        F.latest_point(h, 2025, 6)
+
+
+def test_drifts_use_only_earlier_years():
+    h = drifting_history()
+    d = F.drifts_pct(h, 6, 2010)
+    assert list(d.index) == list(range(2005, 2010))
+    np.testing.assert_allclose(d.to_numpy(), -1.2)
+    assert F.drifts_pct(h, 1, 2010).empty
+
+
+def test_empirical_drift_recovers_a_constant_drift():
+    h = drifting_history()
+    month, latest = F.latest_point(h, 2020, 5)
+    draws = F.empirical_drift(h, 2020, 5, n_draws=N)
+    np.testing.assert_allclose(draws, latest - 0.2 * 7, atol=1e-9)
+    shrunk = F.empirical_drift(h, 2020, 5, n_draws=N, shrinkage=1.0)
+    np.testing.assert_allclose(shrunk, latest, atol=1e-9)
+    with pytest.raises(ValueError):
+        F.empirical_drift(h, 2020, 5, shrinkage=1.5)
+
+
+def test_empirical_drift_half_life_weights_recent_years():
+    h = drifting_history()
+    late = h.year >= 2015
+    h.loc[late, "ytd_growth_pct"] -= 0.3 * (h.loc[late, "month"] - 12) / 10  # recent years decelerate faster
+    latest = F.latest_point(h, 2020, 2)[1]
+    flat = F.empirical_drift(h, 2020, 2, n_draws=N, bandwidth_pp=0.0).mean() - latest
+    recent = F.empirical_drift(h, 2020, 2, n_draws=N, half_life_years=1.0, bandwidth_pp=0.0).mean() - latest
+    assert recent < flat < -2.0
+
+
+def test_carry_forward_is_centred_on_the_latest_with_the_past_change_as_spread():
+    h = drifting_history()
+    latest = F.latest_point(h, 2020, 4)[1]
+    raw = F.carry_forward(h, 2020, 4, n_draws=N, bandwidth_pp=0.0)
+    assert set(np.round(raw - latest, 9)) == {-1.6, 1.6}
+    assert raw.mean() == pytest.approx(latest, abs=0.1)
+    smooth = F.carry_forward(h, 2020, 4, n_draws=N)
+    assert smooth.mean() == pytest.approx(latest, abs=0.1)
+    assert np.sqrt(np.mean((smooth - latest) ** 2)) > 1.6
+
+
+def test_december_known_gives_a_point_mass():
+    h = drifting_history()
+    dec = F.latest_point(h, 2018, 12)[1]
+    for name, f in F.FORECASTERS.items():
+        np.testing.assert_array_equal(f(h, 2018, 12, n_draws=50), np.full(50, dec))
+
+
+def test_too_little_history_raises():
+    h = drifting_history(years=range(2018, 2021))
+    with pytest.raises(F.InsufficientData):
+        F.empirical_drift(h, 2020, 5, min_years=3)
+    with pytest.raises(F.InsufficientData):
+        F.carry_forward(h, 2019, 5)
+    with pytest.raises(F.InsufficientData):
+        F.state_space(h, 2020, 5, min_years=3)
+
+
+@pytest.mark.parametrize("name", sorted(F.FORECASTERS))
+def test_no_look_ahead(name):
+    h = drifting_history()
+    future = (h.year > 2016) | ((h.year == 2016) & (h.month > 7))
+    changed = h.copy()
+    changed.loc[future, "ytd_growth_pct"] = changed.loc[future, "ytd_growth_pct"] * 3 + 10
+    f = F.FORECASTERS[name]
+    np.testing.assert_array_equal(f(h, 2016, 7, n_draws=500, seed=3), f(changed, 2016, 7, n_draws=500, seed=3))
+
+
+@pytest.mark.parametrize("name", sorted(F.FORECASTERS))
+def test_determinism(name):
+    h = drifting_history()
+    f = F.FORECASTERS[name]
+    a, b = f(h, 2016, 7, n_draws=300, seed=5), f(h, 2016, 7, n_draws=300, seed=5)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, f(h, 2016, 7, n_draws=300, seed=6))
+    assert a.shape == (300,)
+
+
+def test_state_space_on_a_constant_series_stays_near_the_constant():
+    h = noisy_constant_history(6.0)
+    draws = F.state_space(h, 2020, 6, n_draws=N)
+    assert abs(draws.mean() - 6.0) < 0.3
+    assert draws.std() < 1.0
+
+
+def test_state_space_accepts_a_jan_feb_profile_with_january_releases():
+    h = noisy_constant_history(6.0, months=range(1, 13))
+    draws = F.state_space(h, 2020, 6, n_draws=N, profile=growth.equal_profile(growth.JAN_FEB))
+    assert np.isfinite(draws).all() and abs(draws.mean() - 6.0) < 0.3
+
+
+def test_state_space_on_quarterly_history():
+    h = noisy_constant_history(5.0, months=(3, 6, 9, 12), sd=0.1)
+    draws = F.state_space(h, 2020, 7, n_draws=N)
+    assert abs(np.median(draws) - 5.0) < 0.3
+
+
+def test_state_space_follows_a_step_up_in_single_month_growth():
+    """Months running at 9 % after years at 5 % pull December above the latest YTD (carry-forward would not)."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for y in range(2006, 2021):
+        monthly = 5.0 + rng.normal(0, 0.5, 12) if y < 2020 else np.r_[np.full(4, 5.0), np.full(8, 9.0)]
+        ytd = np.cumsum(monthly) / np.arange(1, 13)
+        rows += [{"year": y, "month": m, "ytd_growth_pct": ytd[m - 1]} for m in range(2, 13)]
+    h = pd.DataFrame(rows)
+    latest = F.latest_point(h, 2020, 8)[1]
+    december = F.latest_point(h, 2020, 12)[1]
+    assert december - latest > 0.6
+    median = np.median(F.state_space(h, 2020, 8, n_draws=N))
+    assert abs(median - december) < abs(median - latest)
+
+
+def _bridge_fixture():
+    iva = drifting_history(seed=4)
+    gdp = iva[iva.month.isin([3, 6, 9, 12])].assign(ytd_growth_pct=lambda d: 1.0 + 0.5 * d.ytd_growth_pct)
+    return gdp, iva
+
+
+def test_bridge_recovers_the_relation_before_any_gdp_release():
+    gdp, iva = _bridge_fixture()
+    draws = F.bridge_gdp(gdp, {"industrial_va": iva}, 2020, 2, indicator_draws={"industrial_va": np.full(N, 10.0)},
+                         n_draws=N)
+    np.testing.assert_allclose(draws, 6.0, atol=1e-6)
+
+
+def test_bridge_moves_current_gdp_by_the_indicators_expected_change():
+    gdp, iva = _bridge_fixture()
+    gdp = gdp.copy()
+    gdp.loc[(gdp.year == 2020) & (gdp.month == 6), "ytd_growth_pct"] += 0.4  # this year's GDP runs above the bridge
+    iva_dec = F.empirical_drift(iva, 2020, 8, n_draws=N, seed=1)
+    draws = F.bridge_gdp(gdp, {"industrial_va": iva}, 2020, 8, indicator_draws={"industrial_va": iva_dec}, n_draws=N)
+    np.testing.assert_allclose(draws, 1.0 + 0.5 * iva_dec + 0.4, atol=1e-6)
+    default = F.bridge_gdp(gdp, {"industrial_va": iva}, 2020, 8, n_draws=300, indicator_forecaster=F.empirical_drift)
+    np.testing.assert_allclose(default, 1.0 + 0.5 * iva_dec[0] + 0.4, atol=1e-6)
+
+
+def test_bridge_no_look_ahead_and_insufficient_data():
+    gdp, iva = _bridge_fixture()
+    later = lambda d: (d.year > 2016) | ((d.year == 2016) & (d.month > 7))  # noqa: E731
+    gdp2 = gdp.assign(ytd_growth_pct=gdp.ytd_growth_pct.where(~later(gdp), 99.0))
+    iva2 = iva.assign(ytd_growth_pct=iva.ytd_growth_pct.where(~later(iva), -99.0))
+    a = F.bridge_gdp(gdp, {"industrial_va": iva}, 2016, 7, n_draws=300, seed=2)
+    b = F.bridge_gdp(gdp2, {"industrial_va": iva2}, 2016, 7, n_draws=300, seed=2)
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(F.InsufficientData):
+        F.bridge_gdp(gdp, {"industrial_va": iva}, 2008, 7, n_draws=100)
+
+
+def test_combine_mixture_and_quantile():
+    draws = {"a": np.zeros(1000), "b": np.full(1000, 10.0), "c": np.full(1000, 99.0)}
+    mixed = F.combine(draws, {"a": 0.25, "b": 0.75, "c": 0.0}, seed=1)
+    assert len(mixed) == 1000 and np.mean(mixed == 10.0) == pytest.approx(0.75) and 99.0 not in mixed
+    np.testing.assert_array_equal(mixed, F.combine(draws, {"a": 0.25, "b": 0.75}, seed=1))
+    pooled = F.combine(draws, {"a": 1.0, "b": 3.0}, method="quantile")
+    np.testing.assert_allclose(pooled, 7.5)
+    np.testing.assert_array_equal(np.sort(F.combine(draws, {"b": 1.0})), draws["b"])
+    with pytest.raises(ValueError):
+        F.combine(draws, {"z": 1.0})
+
+
+def test_borrow_shifts_the_parent_to_the_local_level_and_widens():
+    parent = np.random.default_rng(0).normal(6.0, 1.0, 20000)
+    draws, share = F.borrow(parent, local_latest=8.0, parent_latest=5.5, widen_pp=1.0, seed=1)
+    assert share == 1.0
+    assert draws.mean() == pytest.approx(8.5, abs=0.05)
+    assert draws.std() == pytest.approx(math.sqrt(2.0), abs=0.05)
+    own = np.full(20000, 3.0)
+    mixed, share = F.borrow(parent, 8.0, 5.5, 1.0, own_draws=own, own_years=5, credibility_years=5.0)
+    assert share == pytest.approx(0.5)
+    assert np.mean(mixed == 3.0) == pytest.approx(0.5)
+
+
+def test_p_met_thresholds_and_tolerance():
+    x = np.array([4.0, 4.8, 5.0, 5.2, 6.0])
+    assert F.p_met(x, 5.0, "at_least") == (0.6, 0.6)
+    assert F.p_met(x, 5.0, "以上") == (0.6, 0.6)
+    assert F.p_met(x, 5.0, "about", tolerance=0.3) == (0.6, 0.8)
+    assert F.p_met(x, 5.0, "exceed") == (0.4, 0.6)
+    assert F.p_met(x, 5.0, "at_most", tolerance=0.3) == (0.6, 0.8)
+    assert F.p_met(x - 5.0, None, "positive") == (0.4, 0.4)
+    assert all(math.isnan(p) for p in F.p_met(x, None, "at_least"))
+    with pytest.raises(ValueError):
+        F.p_met(x, 5.0, "no such wording")
+
+
+def test_p_met_relative_targets_compare_draw_by_draw():
+    gdp = np.random.default_rng(0).normal(5.0, 1.0, 1000)
+    income = gdp + np.where(np.arange(1000) < 300, 0.5, -0.1)  # faster than GDP in 30 % of the draws
+    strict, tolerant = F.p_met(income, None, "above", relative_draws=gdp, tolerance=0.2)
+    assert strict == pytest.approx(0.3) and tolerant == 1.0
+    assert F.p_met(gdp, None, "above", relative_draws=gdp).strict == 0.0
+    assert F.p_met(gdp, None, "in_step", relative_draws=gdp).strict == 1.0
+    assert F.p_met(gdp, None, "above", relative_draws=4.0).strict == pytest.approx(np.mean(gdp > 4.0))
+    assert all(math.isnan(p) for p in F.p_met(gdp, None, "above"))
+    with pytest.raises(ValueError):
+        F.p_met(gdp, None, "above", relative_draws=gdp[:10])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-5, 15), st.floats(-5, 15), st.sampled_from(qualifiers.CODES), st.floats(0, 1), st.floats(-5, 15))
+def test_p_met_on_one_draw_agrees_with_qualifiers_met(outcome, target, code, tol, relative):
+    p = F.p_met(np.array([outcome]), target, code, relative_draws=np.array([relative]), tolerance=tol)
+    for prob, tolerant in zip(p, (False, True)):
+        expected = qualifiers.met(outcome, target, code, relative_outcome=relative, tolerance=tol, tolerant=tolerant)
+        assert prob == float(expected)
+
+
+def test_summarize():
+    s = F.summarize(np.arange(101, dtype=float))
+    assert list(s) == ["mean", "q05", "q10", "q25", "q50", "q75", "q90", "q95"]
+    assert s["mean"] == 50.0 and s["q05"] == 5.0 and s["q95"] == 95.0
+
+
+def test_history_from_observations_prefers_first_release():
+    base = {"region": "hunan", "indicator": "fai", "measure": "ytd_growth_pct", "unit": "pct"}
+    obs = pd.DataFrame([
+        {**base, "year": 2020, "month": 12, "vintage": "first", "value": 7.6},
+        {**base, "year": 2020, "month": 12, "vintage": "latest", "value": 7.4},
+        {**base, "year": 2020, "month": 11, "vintage": "latest", "value": 7.0},
+        {**base, "year": 2020, "month": 11, "measure": "ytd_level", "vintage": "first", "value": 3e4},
+        {**base, "region": "china", "year": 2020, "month": 12, "vintage": "first", "value": 2.9},
+    ])
+    h = F.history_from_observations(obs, "hunan", "fai")
+    assert h.to_dict("list") == {"year": [2020, 2020], "month": [11, 12], "ytd_growth_pct": [7.0, 7.6]}
