@@ -60,8 +60,21 @@ def cases(obs: pd.DataFrame, indicators: list[str], years: list[int], region: st
     return out
 
 
+_SHARED: dict = {}
+
+
+def _init_worker(obs: pd.DataFrame, targets: pd.DataFrame | None, cfg: Config) -> None:
+    """Give each worker process the tables once, instead of pickling them with every case."""
+    _SHARED.update(obs=obs, targets=targets, cfg=cfg)
+
+
+def _evaluate_shared(job: tuple) -> list[dict]:
+    region, ind, year, month, methods = job
+    return evaluate_case((_SHARED["obs"], _SHARED["targets"], region, ind, year, month, methods, _SHARED["cfg"]))
+
+
 def evaluate_case(args: tuple) -> list[dict]:
-    """All methods for one (indicator, year, month); runs in a worker process."""
+    """All methods for one (indicator, year, month)."""
     obs, targets, region, ind, year, month, methods, cfg = args
     full = fc.history_from_observations(obs, region, ind)
     actual = float(full[(full.year == year) & (full.month == 12)].ytd_growth_pct.iloc[0])
@@ -107,13 +120,14 @@ def evaluate_case(args: tuple) -> list[dict]:
 
 def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], methods: list[str], cfg: Config,
                  targets: pd.DataFrame | None = None, workers: int | None = None) -> pd.DataFrame:
-    jobs = [(obs, targets, "china", ind, y, m, methods, cfg) for ind, y, m in cases(obs, indicators, years)]
+    jobs = [("china", ind, y, m, methods) for ind, y, m in cases(obs, indicators, years)]
     workers = workers or min(2, os.cpu_count() or 1)
     if workers > 1 and len(jobs) > 20:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(evaluate_case, jobs, chunksize=8))
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(obs, targets, cfg)) as pool:
+            results = list(pool.map(_evaluate_shared, jobs, chunksize=10))
     else:
-        results = [evaluate_case(j) for j in jobs]
+        _init_worker(obs, targets, cfg)
+        results = [_evaluate_shared(j) for j in jobs]
     df = pd.DataFrame([r for rows in results for r in rows])
     return df.sort_values(["indicator", "year", "month", "method"], kind="stable").reset_index(drop=True)
 

@@ -25,7 +25,7 @@ REPORTS = ROOT / "reports"
 TEXT = {
     "en": {"indicator": "Indicator", "target": "Target", "latest": "Latest YTD", "period": "Period",
            "required": "Needed in the rest of the year", "median": "Forecast (median)", "band": "80% band",
-           "p_met": "P(met)", "p_tol": "P(met), 左右 tolerance", "status": "Status",
+           "p_met": "P(met)", "p_tol": "P(met), tolerant (about)", "status": "Status",
            "on_track": "on track", "at_risk": "at risk", "off_track": "off track", "no_data": "no data",
            "above_gdp": "faster than GDP growth", "positive": "positive growth", "prev_median": "Median before",
            "median_now": "Median now", "prev_p": "P(met) before", "p_now": "P(met) now",
@@ -114,6 +114,11 @@ def table_html(df: pd.DataFrame, uuid: str) -> str:
     return df.style.hide(axis="index").set_uuid(uuid).to_html()
 
 
+def chart_images(b: Briefing) -> list[tuple[bytes, str]]:
+    """(PNG, alt text) per target chart, for display with alt text in the HTML."""
+    return [(png(fig), fig.axes[0].get_title()) for fig in target_figures(b)]
+
+
 def write_headline(b: Briefing, path: str | Path | None) -> None:
     if path:
         Path(path).write_text(json.dumps(headline_metrics(b), indent=2, ensure_ascii=False, sort_keys=True) + "\n",
@@ -173,7 +178,9 @@ def headline(b: Briefing) -> pd.DataFrame:
             t["status"]: t.get(r.status, "") if isinstance(r.status, str) else "",
             "_status": r.status if isinstance(r.status, str) else "",
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    keep = [c for c in table.columns if c in (t["indicator"], "_status") or (table[c] != "").any()]
+    return table[keep]
 
 
 def headline_html(b: Briefing) -> str:
@@ -184,8 +191,9 @@ def headline_html(b: Briefing) -> str:
     status_col = TEXT[b.lang]["status"]
     colours = table.pop("_status").map(lambda s: STATUS_COLOURS.get(s, ""))
     styler = table.style.hide(axis="index").set_uuid("headline")
-    styler = styler.apply(lambda col: [f"background-color: {c}; color: white" if c else "" for c in colours],
-                          subset=[status_col])
+    if status_col in table.columns:
+        styler = styler.apply(lambda col: [f"background-color: {c}; color: white" if c else "" for c in colours],
+                              subset=[status_col])
     return styler.to_html()
 
 
@@ -196,7 +204,7 @@ def ytd_path(b: Briefing, indicator: str) -> pd.DataFrame:
 
 
 def target_figures(b: Briefing):
-    """One matplotlib figure per indicator that has a target (or a forecast)."""
+    """One matplotlib figure per target (or forecast) with something to show: a published figure or a forecast."""
     from matplotlib import pyplot as plt
 
     from .plots import target_chart, use_cjk_font
@@ -204,7 +212,7 @@ def target_figures(b: Briefing):
     use_cjk_font()
     figs = []
     for _, r in b.forecast.iterrows():
-        if not isinstance(r.qualifier, str) and _num(r.q50_pct) is None:
+        if _num(r.q50_pct) is None and ytd_path(b, r.indicator).empty:
             continue
         fig, ax = plt.subplots(figsize=(6.4, 3.6))
         title = f"{region_name(b)} {indicator_name(r.indicator, b.lang)} {b.year}"
@@ -266,13 +274,7 @@ def method_notes(b: Briefing) -> str:
     lines = []
     for _, r in b.forecast.iterrows():
         if isinstance(r.borrowed_from, str) and r.borrowed_from:
-            src = registry.region(r.borrowed_from)
-            share = _num(r.borrowed_share)
-            lines.append(f"- {indicator_name(r.indicator, b.lang)}: "
-                         + (f"年内走势借用{src.name_zh}的历史规律(借用比例{share:.0%}),并加宽±{cfg.borrow_widen_pp:g}个百分点不确定性。"
-                            if b.lang == "zh" else
-                            f"within-year dynamics borrowed from {src.name_en} ({share:.0%} of the answer), "
-                            f"widened by {cfg.borrow_widen_pp:g} pp for local noise."))
+            lines.append(f"- {indicator_name(r.indicator, b.lang)}: {borrowing_text(r.borrowed_from, r.borrowed_share, b.lang, cfg)}")
         if isinstance(r.note, str) and r.note and _num(r.q50_pct) is None:
             lines.append(f"- {indicator_name(r.indicator, b.lang)}: {r.note}")
     if b.lang == "zh":
@@ -288,6 +290,26 @@ def method_notes(b: Briefing) -> str:
                 "- Growth needed in the rest of the year assumes equal monthly weights (GDP: last year's national "
                 "quarterly shares), an approximation where the region's own levels are not published."]
     return "\n".join(head + lines)
+
+
+def borrowing_text(borrowed_from: str, share, lang: str, cfg: Config) -> str:
+    """Say in words what a forecast borrows: 'china' (dynamics), 'annual:province' (the annual model), or both."""
+    parts = []
+    for part in borrowed_from.split("+"):
+        if part.startswith("annual:"):
+            level = part.split(":", 1)[1]
+            parts.append(f"结合年度模型(同级{level}地区的历史目标完成记录与全国走势)" if lang == "zh" else
+                         f"combined with the annual model (the record of {level}-level regions against their targets "
+                         "and the national picture)")
+        else:
+            src = registry.region(part)
+            parts.append(f"年内走势借用{src.name_zh}的历史规律,并加宽±{cfg.borrow_widen_pp:g}个百分点不确定性"
+                         if lang == "zh" else
+                         f"within-year dynamics borrowed from {src.name_en}, widened by {cfg.borrow_widen_pp:g} pp "
+                         "for local noise")
+    share_num = _num(share)
+    tail = "" if share_num is None else (f"(借用比例{share_num:.0%})" if lang == "zh" else f" ({share_num:.0%} borrowed)")
+    return ("; ".join(parts) if lang == "en" else ";".join(parts)) + tail + ("。" if lang == "zh" else ".")
 
 
 def record_figure(b: Briefing, indicator: str = "gdp"):
@@ -367,8 +389,8 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     progress(f"[1/4] executing {NOTEBOOK.relative_to(ROOT)} for {region} as of {as_of} ({lang})")
     try:
         pm.execute_notebook(str(NOTEBOOK), str(nb_path), parameters=dict(
-            region=region, as_of=as_of, previous_as_of=previous_as_of, lang=lang, headline_path=str(json_path)),
-            kernel_name="python3", progress_bar=False, cwd=str(ROOT))
+            region=region, as_of=as_of, previous_as_of=previous_as_of, lang=lang, headline_path=json_path.name),
+            kernel_name="python3", progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         raise BriefingError(f"briefing for {region} as of {as_of} failed in cell {exc.exec_count}: "
                             f"{exc.ename}: {exc.evalue} (partial notebook kept at {nb_path})") from None
@@ -384,15 +406,35 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     return out_dir
 
 
+def stage(region: str) -> int:
+    """DVC stage: as-of month, previous month and language from params.yaml (forecast.regions)."""
+    spec = Config.load().regions.get(region)
+    if spec is None:
+        print(f"briefing: region {region!r} has no entry under forecast.regions in params.yaml", file=sys.stderr)
+        return 2
+    try:
+        render(region, str(spec["as_of"]), spec.get("previous_as_of"), spec.get("lang", "zh"))
+    except BriefingError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def add_arguments(parser) -> None:
-    parser.add_argument("--region", required=True)
-    parser.add_argument("--as-of", required=True, help="YYYY-MM")
+    parser.add_argument("--stage", metavar="REGION", help="run the DVC stage for one region from params.yaml")
+    parser.add_argument("--region")
+    parser.add_argument("--as-of", help="YYYY-MM")
     parser.add_argument("--previous-as-of", help="YYYY-MM, for the 'what changed' section")
     parser.add_argument("--lang", choices=sorted(TEXT), default="zh")
     parser.add_argument("--out", type=Path, help="output folder (default reports/REGION/AS_OF)")
 
 
 def run(args) -> int:
+    if args.stage:
+        return stage(args.stage)
+    if not args.region or not args.as_of:
+        print("briefing: give --region and --as-of (or --stage REGION)", file=sys.stderr)
+        return 2
     try:
         render(args.region, args.as_of, args.previous_as_of, args.lang, args.out)
     except BriefingError as exc:

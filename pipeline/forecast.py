@@ -127,16 +127,54 @@ def method_draws(method: str, hist: pd.DataFrame, year: int, month: int, cfg: Co
     raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
 
 
+class AnnualModel:
+    """The annual forecaster (pipeline/annual.py) on the data as of the forecast month, built on first use."""
+
+    def __init__(self, obs: pd.DataFrame, targets: pd.DataFrame, cfg: Config):
+        self.obs, self.targets, self.cfg, self._panel, self._params = obs, targets, cfg, None, None
+
+    def draws(self, region: str, indicator: str, year: int, month: int) -> tuple[np.ndarray, dict] | None:
+        from . import annual, track_record
+
+        if self._panel is None:
+            record = track_record.score(self.targets, track_record.annual_outcomes(self.obs), self.cfg.about_tolerance_pp)
+            self._panel, self._params = annual.build_panel(record, self.obs), annual.load_params()
+        try:
+            return annual.annual_draws(self._panel, region, indicator, year, month, self.cfg.n_draws,
+                                       _seed(self.cfg, region, indicator, year, month, "annual"), params=self._params)
+        except (ValueError, KeyError):
+            return None
+
+    def blend(self, annual_draws: np.ndarray, ytd_draws: np.ndarray, seed: int) -> np.ndarray:
+        from . import annual
+
+        p = self._params or annual.load_params()
+        return annual.blend(annual_draws, ytd_draws, p.get("blend_weight_ytd", "precision"), seed=seed,
+                            method=p.get("blend_method", "mixture"))
+
+
 def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, month: int, cfg: Config,
-                    methods: list[str]) -> tuple[dict[str, np.ndarray], dict]:
-    """Draws by method for one region-indicator, and what they rest on (latest point, borrowing)."""
+                    methods: list[str], annual_model: AnnualModel | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """Draws by method for one region-indicator, and what they rest on (latest point, borrowing).
+
+    Without a figure of its own in the year, the default comes from the annual model (the region's record
+    against its targets and the national picture); with figures but too little history of its own, the
+    borrowed YTD forecast is blended with the annual model where one exists.
+    """
     own = fc.history_from_observations(obs, region, indicator)
     cur = own[(own.year == year) & (own.month <= month)]
     info: dict = {"latest_month": None, "latest_ytd_pct": math.nan, "borrowed_from": "", "borrowed_share": 0.0,
                   "history_years": 0, "note": ""}
     if cur.empty:
         info["note"] = "no figure of its own published in the year yet"
-        return {}, info
+        annual = annual_model.draws(region, indicator, year, month) if annual_model and "default" in methods else None
+        if annual is None:
+            return {}, info
+        draws, a_info = annual
+        info.update(borrowed_from=f"annual:{a_info['level']}", borrowed_share=1.0,
+                    note=f"no figure of its own in {year} yet: default from the annual model ({a_info['mode']} "
+                         f"anchor {a_info['anchor_pct']:g}%, {a_info['n_train_years']} training years)")
+        return {"default": draws}, info
     latest = cur.sort_values("month").iloc[-1]
     info.update(latest_month=int(latest.month), latest_ytd_pct=float(latest.ytd_growth_pct))
     src, src_hist, n_years = dynamics_source(obs, region, indicator, year, int(latest.month), cfg.min_own_years)
@@ -174,6 +212,13 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
             fallback = "empirical_drift" if "empirical_drift" in out else sorted(out)[0]
             out["default"] = out[fallback]
             notes.append(f"default fell back to {fallback}")
+        if "default" in out and src != region and annual_model is not None and info["latest_month"] != 12:
+            annual = annual_model.draws(region, indicator, year, month)
+            if annual is not None:
+                out["default"] = annual_model.blend(annual[0], out["default"],
+                                                    _seed(cfg, region, indicator, year, month, "blend"))
+                info["borrowed_from"] = f"{src}+annual:{annual[1]['level']}"
+                notes.append("default blends the borrowed YTD forecast with the annual model")
     info["note"] = "; ".join(notes)
     return out, info
 
@@ -193,8 +238,9 @@ def forecast_region(obs: pd.DataFrame, targets: pd.DataFrame, region: str, year:
     indicators = sorted((set(in_year.indicator) | set(tgt.indicator)) & set(GROWTH_INDICATORS),
                         key=lambda i: (i != "gdp", i))
     draws_by_ind, rows = {}, []
+    annual_model = AnnualModel(obs, targets, cfg)
     for ind in indicators:
-        draws, info = indicator_draws(obs, region, ind, year, month, cfg, methods)
+        draws, info = indicator_draws(obs, region, ind, year, month, cfg, methods, annual_model)
         draws_by_ind[ind] = (draws, info)
     for ind in indicators:
         draws, info = draws_by_ind[ind]

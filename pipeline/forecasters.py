@@ -115,10 +115,11 @@ def _drift_sample(history, as_of_year, month, exclude_years, min_years) -> pd.Se
 
 
 def carry_forward(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, n_draws: int = 4000, seed: int = 0,
-                  exclude_years: Iterable[int] = (), min_years: int = 3, bandwidth_pp: float | None = None) -> np.ndarray:
+                  exclude_years: Iterable[int] = (), min_years: int = 3,
+                  bandwidth_pp: float | None = None) -> np.ndarray:
     """The latest YTD growth, spread by past (December − month m) changes with random sign.
 
-    Point (mean and median) = latest. The spread is the root mean square of past changes, i.e. the size of
+    Centre (mean) = latest. The spread is the root mean square of past changes, i.e. the size of
     the error carry-forward actually made, drift bias included, so the benchmark has an honest distribution.
     """
     month, latest = latest_point(history, as_of_year, as_of_month)
@@ -167,7 +168,8 @@ def _period_growth_series(h: pd.DataFrame, first_year: int, last_year: int, last
         ends = g["month"].to_numpy()
         if len(ends) == 0:
             continue
-        weights = growth.aggregate_profile(profile, list(ends) + ([] if ends[-1] == 12 else [12])).to_numpy()[:len(ends)]
+        full_year = list(ends) + ([] if ends[-1] == 12 else [12])
+        weights = growth.aggregate_profile(profile, full_year).to_numpy()[:len(ends)]
         idx = (year - first_year) * per_year + np.array([slot[m] for m in ends])
         with np.errstate(divide="ignore", invalid="ignore"):
             implied = growth.period_from_ytd_pct(g["ytd_growth_pct"].to_numpy(), weights)
@@ -202,26 +204,8 @@ def _cholesky_psd(cov: np.ndarray) -> np.ndarray:
     return vecs * np.sqrt(np.clip(vals, 0.0, None))
 
 
-def state_space(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, n_draws: int = 4000, seed: int = 0,
-                exclude_years: Iterable[int] = (), max_years: int = 15, min_years: int = 3,
-                profile: pd.Series | None = None) -> np.ndarray:
-    """Local level + AR(1) (UnobservedComponents) on implied single-period growth, simulated to December.
-
-    Why this model: single-period growth has no stable mean over decades (industry went from 15 % to 5 %), so a
-    random-walk level carries the trend; shocks fade over months rather than at once, so an AR(1) around the
-    level. December YTD is the published YTD through month m plus the simulated rest of the year weighted by
-    ``profile`` (monthly, Jan–Feb combined or quarterly shares; default equal), so the accumulation is
-    exact rather than modelled. On national data 2010–2023 it beat local level alone, IMA(1,1) and AR(1) with a
-    constant; a seasonal AR(12) for base effects was no better and twice as slow. Monthly histories use a
-    monthly grid (Jan–Feb combined sits at February, January missing), quarterly ones (all months in 3, 6, 9,
-    12) a quarterly grid. Only the last ``max_years`` years are used (speed; old regimes say little).
-    Parameter uncertainty is ignored, so the spread is on the narrow side; ``exclude_years`` become missing.
-    """
-    month, latest = latest_point(history, as_of_year, as_of_month)
-    if month == 12:
-        return np.full(n_draws, latest)
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
-
+def _state_space_data(history: pd.DataFrame, as_of_year: int, as_of_month: int, exclude_years, max_years: int,
+                      min_years: int, profile: pd.Series | None):
     h = visible(history, as_of_year, as_of_month)
     grid = growth.QUARTERS if set(h["month"]) <= set(growth.QUARTERS) else growth.MONTHLY
     if profile is None:
@@ -232,11 +216,78 @@ def state_space(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, n_d
     if past_years < min_years:
         raise InsufficientData(f"{past_years} past years for the state-space model (need {min_years})")
     h = h[~h["year"].isin(list(exclude_years)) | (h["year"] == as_of_year)]
+    return h, grid, profile, first_year
+
+
+def _uc_model(y: np.ndarray):
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    return UnobservedComponents(y, "llevel", autoregressive=1)
+
+
+_PARAMS_CACHE: dict = {}
+
+
+def state_space_params(history: pd.DataFrame, as_of_year: int, *, exclude_years: Iterable[int] = (),
+                       max_years: int = 15, min_years: int = 3, profile: pd.Series | None = None) -> np.ndarray:
+    """Maximum-likelihood parameters of the state-space model from the years before ``as_of_year`` only.
+
+    Estimated once a year and held fixed through it: what the backtest asks of every method ("only earlier
+    years for estimation"). Memoised on the exact inputs (the past rows, the year, the settings), so the
+    as-of months of one year, and the bridge's indicator forecasts, share one fit.
+    """
+    past = history[history["year"] < as_of_year][["year", "month", "ytd_growth_pct"]]
+    key = (int(pd.util.hash_pandas_object(past, index=False).sum()), as_of_year, tuple(sorted(exclude_years)),
+           max_years, min_years, None if profile is None else tuple(profile.round(12).items()))
+    if key not in _PARAMS_CACHE:
+        if len(_PARAMS_CACHE) > 4096:
+            _PARAMS_CACHE.clear()
+        _PARAMS_CACHE[key] = _fit_state_space_params(history, as_of_year, exclude_years, max_years, min_years, profile)
+    return _PARAMS_CACHE[key].copy()
+
+
+def _fit_state_space_params(history, as_of_year, exclude_years, max_years, min_years, profile) -> np.ndarray:
+    h, grid, profile, first_year = _state_space_data(history, as_of_year - 1, 12, exclude_years, max_years + 1,
+                                                      min_years, profile)
+    h = h[h["year"] >= as_of_year - max_years]
+    y = _period_growth_series(h, int(h["year"].min()), as_of_year - 1, 12, profile, grid)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        variance = float(np.nanvar(y)) or 1.0
+        start = [0.05 * variance, 0.01 * variance, 0.2 * variance, 0.7]  # irregular, level, AR, AR coefficient
+        return np.asarray(_uc_model(y).fit(start_params=start, disp=False, maxiter=100).params)
+
+
+def state_space(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, n_draws: int = 4000, seed: int = 0,
+                exclude_years: Iterable[int] = (), max_years: int = 15, min_years: int = 3,
+                profile: pd.Series | None = None, params: np.ndarray | None = None) -> np.ndarray:
+    """Local level + AR(1) (UnobservedComponents) on implied single-period growth, simulated to December.
+
+    Why this model: single-period growth has no stable mean over decades (industry went from 15 % to 5 %), so a
+    random-walk level carries the trend; shocks fade over months rather than at once, so an AR(1) around the
+    level. December YTD is the published YTD through month m plus the simulated rest of the year weighted by
+    ``profile`` (monthly, Jan–Feb combined or quarterly shares; default equal), so the accumulation is
+    exact rather than modelled. On national data 2010–2023 it beat local level alone, IMA(1,1) and AR(1) with a
+    constant; a seasonal AR(12) for base effects was no better and twice as slow. Monthly histories use a
+    monthly grid (Jan–Feb combined sits at February, January missing), quarterly ones (all months in 3, 6, 9,
+    12) a quarterly grid. Only the last ``max_years`` years are used (speed; old regimes say little).
+    The parameters come from earlier years only (``state_space_params``, or ``params`` when the caller has
+    them); the current year's figures enter through the Kalman filter. Parameter uncertainty is ignored.
+    ``exclude_years`` become missing observations.
+    """
+    month, latest = latest_point(history, as_of_year, as_of_month)
+    if month == 12:
+        return np.full(n_draws, latest)
+    h, grid, profile, first_year = _state_space_data(history, as_of_year, as_of_month, exclude_years, max_years,
+                                                      min_years, profile)
+    if params is None:
+        params = state_space_params(history, as_of_year, exclude_years=exclude_years, max_years=max_years,
+                                    min_years=min_years, profile=profile)
     y = _period_growth_series(h, first_year, as_of_year, month, profile, grid)
     steps = sum(1 for m in grid if m > month)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = UnobservedComponents(y, "llevel", autoregressive=1).fit(disp=False, maxiter=100)
+        res = _uc_model(y).filter(params)
     sim = _simulate_ahead(res, steps, n_draws, np.random.default_rng(seed))
     shares = growth.aggregate_profile(profile, grid).to_numpy()[-steps:]
     rest_pct = sim @ (shares / shares.sum())
@@ -406,6 +457,7 @@ def history_from_observations(observations: pd.DataFrame, region: str, indicator
     obs = observations[(observations["region"] == region) & (observations["indicator"] == indicator)
                        & (observations["measure"] == "ytd_growth_pct") & observations["vintage"].isin(vintages)]
     rank = obs["vintage"].map({v: i for i, v in enumerate(vintages)})
+    obs = obs.dropna(subset=["year", "month", "value"])
     obs = obs.assign(_rank=rank).sort_values(["year", "month", "_rank"]).drop_duplicates(["year", "month"])
     out = obs[["year", "month", "value"]].rename(columns={"value": "ytd_growth_pct"})
     return out.astype({"year": int, "month": int, "ytd_growth_pct": float}).reset_index(drop=True)

@@ -100,7 +100,7 @@ def aggregate_profile(profile: pd.Series, end_months: Sequence[int]) -> pd.Serie
     if ends[-1] != 12:
         raise ValueError("the last period must end in December")
     cum = profile.sort_index().cumsum() / profile.sum()
-    through = [float(cum[cum.index <= m].iloc[-1]) if (cum.index <= m).any() else 0.0 for m in ends]
+    through = [_last_at_or_before(cum, m, 0.0) for m in ends]
     shares = np.diff(np.concatenate([[0.0], through]))
     return pd.Series(shares, index=pd.Index(ends, name="month"))
 
@@ -146,7 +146,7 @@ def seasonal_profile(levels: pd.DataFrame | None, *, measure: str = "ytd_level",
     cum_share = wide.div(wide[12], axis=0).mean(axis=0).sort_index()
     cum_share = cum_share.clip(upper=1.0).cummax()
     ends = ends or tuple(int(m) for m in cum_share.index)
-    through = [float(cum_share[cum_share.index <= m].iloc[-1]) if (cum_share.index <= m).any() else np.nan for m in ends]
+    through = [_last_at_or_before(cum_share, m, np.nan) for m in ends]
     if np.isnan(through).any():
         return out
     shares = np.diff(np.concatenate([[0.0], through]))
@@ -177,8 +177,9 @@ def required_growth_pct(ytd_pct, target_pct, share):
 def annual_from_rest_pct(ytd_pct, share, rest_pct):
     """Full-year growth when the periods covering ``share`` grew ``ytd_pct`` and the rest grows ``rest_pct``."""
     s = np.asarray(share, dtype=float)
-    out = s * (1.0 + np.asarray(ytd_pct, dtype=float) / 100.0) + (1.0 - s) * (1.0 + np.asarray(rest_pct, dtype=float) / 100.0) - 1.0
-    return _scalar_or_array(out * 100.0)
+    done = 1.0 + np.asarray(ytd_pct, dtype=float) / 100.0
+    rest = 1.0 + np.asarray(rest_pct, dtype=float) / 100.0
+    return _scalar_or_array((s * done + (1.0 - s) * rest - 1.0) * 100.0)
 
 
 def two_year_average_pct(growth_pct, prev_growth_pct):
@@ -186,7 +187,8 @@ def two_year_average_pct(growth_pct, prev_growth_pct):
 
     NaN when the two-year product is negative.
     """
-    prod = (1.0 + np.asarray(growth_pct, dtype=float) / 100.0) * (1.0 + np.asarray(prev_growth_pct, dtype=float) / 100.0)
+    prod = (1.0 + np.asarray(growth_pct, dtype=float) / 100.0) * (
+        1.0 + np.asarray(prev_growth_pct, dtype=float) / 100.0)
     with np.errstate(invalid="ignore"):
         out = np.where(prod >= 0.0, np.sqrt(np.where(prod >= 0.0, prod, np.nan)) - 1.0, np.nan)
     return _scalar_or_array(out * 100.0)
@@ -198,6 +200,11 @@ def two_year_average_history(history: pd.DataFrame) -> pd.DataFrame:
     merged = history.merge(prev, on=["year", "month"], how="left", suffixes=("", "_prev"))
     merged["two_year_avg_pct"] = two_year_average_pct(merged["ytd_growth_pct"], merged["ytd_growth_pct_prev"])
     return merged.drop(columns="ytd_growth_pct_prev")
+
+
+def _last_at_or_before(cumulative: pd.Series, month: int, default: float) -> float:
+    at_or_before = cumulative[cumulative.index <= month]
+    return float(at_or_before.iloc[-1]) if len(at_or_before) else default
 
 
 def _scalar_or_array(x: np.ndarray):

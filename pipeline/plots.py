@@ -9,13 +9,10 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
 
 STATUS_COLOURS = {"on_track": "#1a9850", "at_risk": "#fdae61", "off_track": "#d73027", "no_data": "#999999"}
 
@@ -90,7 +87,8 @@ def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, lang: st
     ax.set_ylabel(lab["ytd"])
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="best")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="best")
     return ax
 
 

@@ -64,7 +64,8 @@ def region(slug: str) -> Region:
     try:
         return regions()[slug]
     except KeyError:
-        raise KeyError(f"unknown region {slug!r}; known: {', '.join(sorted(regions()))}") from None
+        raise KeyError(f"unknown region {slug!r} (slugs are listed in pipeline/registries/regions.csv and "
+                       "cities.csv)") from None
 
 
 def indicator(slug: str) -> Indicator:

@@ -1,0 +1,49 @@
+"""Briefing benchmarks: one briefing (kernel start included) and a full `dvc repro` from a clean state.
+
+    .venv/bin/python benchmarks/bench_briefing.py [--skip-full]
+
+The full run copies the repository to a temporary folder (the working tree is not touched).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_foundation import copy_repo  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--skip-full", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as out:
+        for region, as_of, lang in [("xiangjiang", "2024-09", "zh"), ("china", "2023-11", "en")]:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "pipeline", "briefing", "--region", region, "--as-of", as_of,
+                            "--lang", lang, "--out", out], cwd=ROOT, check=True, capture_output=True)
+            print(f"one briefing ({region}, {lang}; kernel start included): {time.perf_counter() - start:.1f} s")
+    if args.skip_full:
+        return
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", DVC_NO_ANALYTICS="1", MPLBACKEND="Agg")
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        copy_repo(repo)
+        (repo / "dvc.lock").unlink(missing_ok=True)
+        start = time.perf_counter()
+        subprocess.run([str(bin_dir / "dvc"), "repro"], cwd=repo, env=env, check=True, capture_output=True)
+        print(f"full dvc repro from a clean state (all stages): {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        subprocess.run([str(bin_dir / "dvc"), "repro"], cwd=repo, env=env, check=True, capture_output=True)
+        print(f"no-op dvc repro after it: {time.perf_counter() - start:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

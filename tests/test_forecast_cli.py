@@ -1,0 +1,139 @@
+"""The forecast CLI contract, qualifier semantics end to end, borrowing, and no look-ahead."""
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import ROOT, write
+from pipeline import data, forecast
+
+HEADER = "region,indicator,period,measure,value,unit,vintage,source,note\n"
+CONTRACT = ["region", "indicator", "year", "as_of", "method", "latest_ytd_pct", "mean_pct", "q05_pct", "q10_pct",
+            "q25_pct", "q50_pct", "q75_pct", "q90_pct", "q95_pct", "target_pct", "qualifier", "p_met",
+            "p_met_tolerant", "required_rest_pct", "borrowed_from"]
+
+
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", "forecast", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    c = forecast.Config.load()
+    c.n_draws = 800
+    return c
+
+
+@pytest.fixture(scope="module")
+def obs():
+    return data.load_observations()
+
+
+def national_file(tmp_path, year=2030, months=(2, 3, 4, 5, 6), values=(6.0, 6.1, 6.2, 6.3, 6.4)):
+    """A made-up national release for a future year, appended to the embedded history by --indicators."""
+    rows = [f"china,industrial_va,{year}-{m:02d},ytd_growth_pct,{v},pct,first,test fixture,\n"
+            for m, v in zip(months, values)]
+    embedded = pd.read_csv(ROOT / "data/raw/indicators/china_monthly_ytd_growth.csv", dtype=str, keep_default_na=False)
+    iva = embedded[embedded.indicator == "industrial_va"]
+    text = HEADER + iva.to_csv(index=False, header=False, lineterminator="\n") + "".join(rows)
+    return write(tmp_path / "iva.csv", text)
+
+
+def test_cli_columns_and_one_row_per_indicator(tmp_path):
+    out = tmp_path / "f.csv"
+    r = cli("--as-of", "2024-09", "--region", "xiangjiang", "--out", out)
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(out)
+    assert all(c in df.columns for c in CONTRACT)
+    assert not df.duplicated(["region", "indicator", "year", "method"]).any()
+    gdp = df.set_index("indicator").loc["gdp"]
+    assert (gdp.latest_ytd_pct, gdp.target_pct, gdp.qualifier) == (5.2, 7.0, "at_least")
+    assert gdp.borrowed_from == "china"
+    assert 0 <= gdp.p_met <= 1 and gdp.q05_pct <= gdp.q50_pct <= gdp.q95_pct
+    assert "income" in set(df.indicator)
+
+
+def test_method_all_gives_a_row_per_method(tmp_path):
+    out = tmp_path / "f.csv"
+    assert cli("--as-of", "2024-09", "--region", "xiangjiang", "--method", "all", "--out", out).returncode == 0
+    df = pd.read_csv(out)
+    assert set(df[df.indicator == "industrial_va"].method) == {"carry_forward", "empirical_drift", "state_space", "default"}
+    assert set(df[df.indicator == "gdp"].method) >= {"carry_forward", "bridge", "default"}
+
+
+def test_indicators_override_replaces_series_and_rows_exist_without_targets(tmp_path):
+    path = national_file(tmp_path)
+    out = tmp_path / "f.csv"
+    r = cli("--as-of", "2030-06", "--region", "china", "--indicators", path, "--method", "carry_forward", "--out", out)
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(out)
+    row = df.set_index("indicator").loc["industrial_va"]
+    assert row.latest_ytd_pct == 6.4 and np.isnan(row.target_pct) and row.q50_pct == pytest.approx(6.4, abs=0.3)
+
+
+def test_no_look_ahead(tmp_path):
+    before = national_file(tmp_path, months=(2, 3, 4, 5, 6, 7, 8), values=(6.0, 6.1, 6.2, 6.3, 6.4, 1.0, 1.0))
+    other = national_file(tmp_path / "b", months=(2, 3, 4, 5, 6, 7, 8), values=(6.0, 6.1, 6.2, 6.3, 6.4, 9.0, 9.5))
+    outs = []
+    for i, path in enumerate([before, other]):
+        out = tmp_path / f"f{i}.csv"
+        assert cli("--as-of", "2030-06", "--region", "china", "--indicators", path, "--out", out).returncode == 0
+        outs.append(pd.read_csv(out))
+    pd.testing.assert_frame_equal(outs[0], outs[1])
+
+
+def test_targets_file_takes_the_wording(tmp_path):
+    path = national_file(tmp_path)
+    targets = write(tmp_path / "t.csv", "region,year,indicator,target_pct,target_high_pct,qualifier,relative_to,source,text\n"
+                    "china,2030,industrial_va,6,,左右,,test,\n")
+    out = tmp_path / "f.csv"
+    r = cli("--as-of", "2030-06", "--region", "china", "--indicators", path, "--targets", targets, "--out", out)
+    assert r.returncode == 0, r.stderr
+    row = pd.read_csv(out).set_index("indicator").loc["industrial_va"]
+    assert row.qualifier == "about" and row.p_met_tolerant >= row.p_met
+
+
+def test_bad_input_file_is_reported_with_path_row_column(tmp_path):
+    bad = write(tmp_path / "bad.csv", HEADER + "china,industrial_va,2030-13,ytd_growth_pct,6,pct,first,x,\n")
+    r = cli("--as-of", "2030-06", "--indicators", bad)
+    assert r.returncode == 1 and f"{bad}:2:period:" in r.stderr
+
+
+def test_bad_as_of_and_unknown_region():
+    assert cli("--as-of", "2024-13").returncode == 2
+    r = cli("--as-of", "2024-09", "--region", "atlantis")
+    assert r.returncode == 2 and "unknown region 'atlantis'" in r.stderr
+
+
+def test_relative_target_uses_gdp_draws(obs, cfg):
+    targets = pd.DataFrame([
+        dict(region="china", year=2023, indicator="gdp", target_pct=5.0, target_high_pct=np.nan, qualifier="about",
+             wording="左右", relative_to="", source="t", text=""),
+        dict(region="china", year=2023, indicator="industrial_va", target_pct=np.nan, target_high_pct=np.nan,
+             qualifier="above", wording="高于", relative_to="gdp", source="t", text="")])
+    cut = data.cut_as_of(obs, 2023, 9)
+    df = forecast.forecast_region(cut, targets, "china", 2023, 9, cfg, ["empirical_drift"]).set_index("indicator")
+    gdp, iva = df.loc["gdp"], df.loc["industrial_va"]
+    assert gdp.p_met_tolerant >= gdp.p_met
+    assert iva.qualifier == "above" and 0 <= iva.p_met <= 1
+    assert iva.required_rest_pct == pytest.approx(
+        forecast.growth.required_growth_pct(iva.latest_ytd_pct, gdp.q50_pct, iva.share_through_pct / 100), abs=0.05)
+
+
+def test_region_without_figures_falls_back_to_the_annual_model(obs, cfg):
+    targets = data.load_targets()
+    cut = data.cut_as_of(obs, 2024, 9)
+    df = forecast.forecast_region(cut, targets, "changsha", 2024, 9, cfg, ["default"]).set_index("indicator")
+    gdp = df.loc["gdp"]
+    assert gdp.borrowed_from == "annual:prefecture" and 0 < gdp.p_met < 1 and np.isnan(gdp.latest_ytd_pct)
+
+
+def test_reruns_are_identical(obs, cfg):
+    targets = data.load_targets()
+    cut = data.cut_as_of(obs, 2024, 9)
+    a = forecast.forecast_region(cut, targets, "xiangjiang", 2024, 9, cfg, ["default"])
+    b = forecast.forecast_region(cut, targets, "xiangjiang", 2024, 9, cfg, ["default"])
+    pd.testing.assert_frame_equal(a, b)
