@@ -78,15 +78,10 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
         if (py, pm) >= (year, month):
             raise ValueError(f"previous_as_of {previous_as_of} is not before as_of {as_of}")
         previous = run_forecast(previous_as_of, [region], ["default"], cfg=cfg)
-    record = None
-    try:
-        from .track_record import TRACK_RECORD, load_record
+    from .track_record import current_record
 
-        if TRACK_RECORD.exists():
-            record = load_record()
-            record = record[record.region == region]
-    except ImportError:
-        pass
+    record = current_record()
+    record = record[record.region == region]
     return Briefing(region, year, as_of, previous_as_of, lang, _forecast(region, as_of, cfg), previous, obs,
                     data.load_targets(), record)
 

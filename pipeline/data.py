@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import ingest, qualifiers
-from .paths import OBSERVATIONS, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, TARGETS
-from .schema import OBSERVATION_KEY
+from .paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, TARGETS
+from .schema import OBSERVATION_KEY, TARGET_COLUMNS
+
+TARGET_REGISTRY = PROCESSED / "target_registry.csv"
 from .validate import load_limits
 
 SERIES_KEY = ["region", "indicator", "measure"]
@@ -92,12 +94,34 @@ def latest_point(series: pd.DataFrame, year: int) -> tuple[int, float] | None:
     return int(row.month), float(row.ytd_growth_pct)
 
 
+def registry_main_targets(path: Path = TARGET_REGISTRY) -> pd.DataFrame:
+    """Main growth targets the report parser found (targets stage), in the processed targets layout."""
+    if not path.exists():
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    reg = pd.read_csv(path, keep_default_na=False, na_values={"target_pct": [""], "target_high_pct": [""]})
+    reg = reg[(reg.main.astype(str) == "True") & (reg.indicator != "") & (reg.origin == "report")
+              & (reg.target_pct.notna() | reg.qualifier.isin(sorted(qualifiers.NO_NUMBER)))]
+    out = reg.assign(year=reg.year.astype("int64"), text=reg.quote if "quote" in reg else "",
+                     source=reg.source if "source" in reg else "work report")
+    return out.reindex(columns=TARGET_COLUMNS)
+
+
 def load_targets(path: Path | None = None) -> pd.DataFrame:
-    """Targets in the processed layout; ``path`` is a raw-schema file whose qualifier may be the wording."""
+    """Targets in the processed layout; ``path`` is a raw-schema file whose qualifier may be the wording.
+
+    By default the curated targets, plus the main targets the report parser found for region-years and
+    indicators the curated table does not have (curated rows win, as in the targets stage).
+    """
     if path is None:
         if TARGETS.exists():
             t = pd.read_csv(TARGETS, keep_default_na=False, na_values={"target_pct": [""], "target_high_pct": [""]})
-            return t.astype({"year": "int64", "target_pct": "float64", "target_high_pct": "float64"})
+            t = t.astype({"year": "int64", "target_pct": "float64", "target_high_pct": "float64"})
+            extra = registry_main_targets()
+            if not extra.empty:
+                known = set(zip(t.region, t.year, t.indicator))
+                extra = extra[[k not in known for k in zip(extra.region, extra.year, extra.indicator)]]
+                t = pd.concat([t, extra.astype(t.dtypes.to_dict())], ignore_index=True)
+            return t
         paths = [p for p in [RAW_TARGETS] if p.exists()] + sorted(RAW_TARGETS_DIR.glob("*.csv"))
     else:
         paths = [Path(path)]

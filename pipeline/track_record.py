@@ -120,6 +120,16 @@ def load_record() -> pd.DataFrame:
     return pd.read_csv(TRACK_RECORD, dtype={"met": "boolean", "met_tolerant": "boolean"})
 
 
+def current_record() -> pd.DataFrame:
+    """The stage's table when it has run, else computed from the processed (or raw) data in memory."""
+    if TRACK_RECORD.exists():
+        return load_record()
+    from . import data
+
+    return score(data.load_targets(), annual_outcomes(data.load_observations()),
+                 float(load_params().get("about_tolerance_pp", 0.5)))
+
+
 def main() -> int:
     obs = pd.read_csv(OBSERVATIONS)
     targets = pd.read_csv(TARGETS, keep_default_na=False, na_values={"target_pct": [""], "target_high_pct": [""]})
@@ -144,12 +154,7 @@ def run(args) -> int:
         print("track-record: give --region SLUG (or --stage)", file=sys.stderr)
         return 2
     registry.region(args.region)
-    if TRACK_RECORD.exists():
-        record = load_record()
-    else:
-        obs = pd.read_csv(OBSERVATIONS)
-        targets = pd.read_csv(TARGETS, keep_default_na=False, na_values={"target_pct": [""], "target_high_pct": [""]})
-        record = score(targets, annual_outcomes(obs), float(load_params().get("about_tolerance_pp", 0.5)))
+    record = current_record()
     out = record[record.region == args.region]
     if args.indicator:
         out = out[out.indicator == args.indicator]

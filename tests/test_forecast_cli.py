@@ -137,3 +137,20 @@ def test_reruns_are_identical(obs, cfg):
     a = forecast.forecast_region(cut, targets, "xiangjiang", 2024, 9, cfg, ["default"])
     b = forecast.forecast_region(cut, targets, "xiangjiang", 2024, 9, cfg, ["default"])
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_main_targets_found_by_the_parser_are_used(tmp_path):
+    cols = ["region", "year", "indicator", "label", "target_pct", "target_high_pct", "value", "value_high", "unit",
+            "qualifier", "relative_to", "section", "sentence", "start", "end", "main", "measure", "wording",
+            "subsection", "span_start", "span_end", "quote", "origin", "source"]
+    rows = [dict(region="hunan", year=2025, indicator="gdp", target_pct=5.5, qualifier="about", wording="左右",
+                 main=True, origin="report", quote="地区生产总值增长5.5%左右", source="report text"),
+            dict(region="hunan", year=2025, indicator="", target_pct=np.nan, qualifier="at_least", main=False,
+                 origin="report", quote="新增城镇就业70万人"),
+            dict(region="hunan", year=2024, indicator="gdp", target_pct=6.0, qualifier="about", main=True,
+                 origin="curated", quote="")]
+    path = tmp_path / "registry.csv"
+    pd.DataFrame(rows).reindex(columns=cols).to_csv(path, index=False)
+    got = data.registry_main_targets(path)
+    assert got[["region", "year", "indicator", "target_pct", "qualifier"]].values.tolist() == [
+        ["hunan", 2025, "gdp", 5.5, "about"]]

@@ -71,11 +71,9 @@ def test_base_rates_and_sentence(record):
 
 
 def test_real_rows_hunan_2014_missed():
-    obs = pd.read_csv(ROOT / "data" / "processed" / "observations.csv") if (ROOT / "data/processed/observations.csv").exists() else None
-    if obs is None:
-        pytest.skip("run the ingest stage first")
-    targets = pd.read_csv(ROOT / "data" / "processed" / "targets.csv", keep_default_na=False,
-                          na_values={"target_pct": [""], "target_high_pct": [""]})
+    from pipeline import data
+
+    obs, targets = data.load_observations(), data.load_targets()
     rec = tr.score(targets, tr.annual_outcomes(obs), 0.5).set_index(["region", "indicator", "year"])
     row = rec.loc[("hunan", "gdp", 2014)]
     assert (row.target_pct, row.outcome_pct, bool(row.met)) == (10.0, 9.5, False)
