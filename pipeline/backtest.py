@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import data, forecasters as fc
+from . import data, forecasters as fc, growth
 from .forecast import Config, _seed, method_draws, profile_for
 from .paths import PARAMS, PROCESSED
 
@@ -32,6 +32,7 @@ OUT = PROCESSED / "backtest.csv"
 METRICS = PROCESSED / "backtest_metrics.json"
 BY_MONTH = PROCESSED / "backtest_by_month.csv"
 RELIABILITY = PROCESSED / "backtest_reliability.csv"
+BORROWING = PROCESSED / "backtest_borrowing.csv"
 MONTHLY_INDICATORS = ("industrial_va", "retail_sales", "fai", "fiscal_revenue")
 THRESHOLD_OFFSETS_PP = (-1.0, 0.0, 1.0)
 
@@ -106,11 +107,19 @@ def evaluate_case(args: tuple) -> list[dict]:
             draws["default"] = fc.combine(usable, cfg.default_weights, n_draws=cfg.n_draws,
                                           seed=_seed(cfg, region, ind, year, month, "default"), method=cfg.combine_method)
     rows = []
+    latest_month = int(cur.sort_values("month").month.iloc[-1])
+    share = growth.share_through(profile_for(cut, ind, year), latest_month)
     for method, d in draws.items():
         s = fc.summarize(d)
         row = dict(region=region, indicator=ind, year=year, as_of=f"{year:04d}-{month:02d}", month=month,
-                   method=method, latest_ytd_pct=latest, actual_pct=actual, crps=crps(d, actual),
-                   **{f"{k}_pct": v for k, v in s.items()})
+                   method=method, latest_ytd_pct=latest, **{f"{k}_pct": v for k, v in s.items()},
+                   target_pct=math.nan, qualifier="", p_met=math.nan, p_met_tolerant=math.nan,
+                   required_rest_pct=math.nan, borrowed_from="", actual_pct=actual, crps=crps(d, actual))
+        if target and target["target_pct"] is not None:
+            p = fc.p_met(d, target["target_pct"], target["qualifier"], tolerance=cfg.about_tolerance_pp)
+            row.update(target_pct=target["target_pct"], qualifier=target["qualifier"], p_met=p.strict,
+                       p_met_tolerant=p.tolerant,
+                       required_rest_pct=float(growth.required_growth_pct(latest, target["target_pct"], share)))
         for i, thr in enumerate(thresholds):
             row[f"threshold_{i}_pct"] = thr
             row[f"p_met_{i}"] = float(np.mean(d >= thr))
@@ -195,6 +204,56 @@ def reliability(bt: pd.DataFrame, method: str = "default", bins: int = 10) -> pd
     return pd.DataFrame({"p_mean": g.p_met.mean(), "observed": g.met.mean(), "n": g.size()}).reset_index().round(4)
 
 
+def borrowing_cases(obs: pd.DataFrame, indicators: list[str]) -> list[tuple[str, str, int, int, float]]:
+    """Local (non-national) figures with a December outcome in the same year: (region, indicator, year, month, actual)."""
+    out = []
+    local = obs[(obs.region != "china") & ~obs.region.str.fullmatch(r"\d{6}") & obs.indicator.isin(indicators)]
+    for (region, ind), _ in local.groupby(["region", "indicator"]):
+        hist = fc.history_from_observations(obs, region, ind)
+        for year, g in hist.groupby("year"):
+            dec = g[g.month == 12]
+            if dec.empty:
+                continue
+            out += [(region, ind, int(year), int(m), float(dec.ytd_growth_pct.iloc[0])) for m in g.month if m < 12]
+    return sorted(out)
+
+
+def borrowing_backtest(obs: pd.DataFrame, cfg: Config, widen_grid: list[float],
+                       indicators: tuple[str, ...] = (*MONTHLY_INDICATORS, "gdp")) -> pd.DataFrame:
+    """How wide borrowed forecasts must be: the sparse regions' own YTD points scored against their December.
+
+    Each case is forecast as the engine does for a region without enough history of its own (the
+    nearest ancestor's dynamics anchored on the local figure), once per widening in ``widen_grid``.
+    """
+    from .forecast import indicator_draws
+
+    rows = []
+    for region, ind, year, month, actual in borrowing_cases(obs, list(indicators)):
+        cut = data.cut_as_of(obs, year, month)
+        for widen in widen_grid:
+            c = Config(**{**cfg.__dict__, "borrow_widen_pp": float(widen)})
+            draws, info = indicator_draws(cut, region, ind, year, month, c, ["default"])
+            d = draws.get("default")
+            if d is None:
+                continue
+            q10, q50, q90 = np.quantile(d, [0.1, 0.5, 0.9])
+            rows.append(dict(region=region, indicator=ind, year=year, month=month, widen_pp=float(widen),
+                             borrowed_from=info["borrowed_from"], latest_ytd_pct=info["latest_ytd_pct"],
+                             q10_pct=q10, q50_pct=q50, q90_pct=q90, actual_pct=actual, crps=crps(d, actual),
+                             in80=bool(q10 <= actual <= q90)))
+    return pd.DataFrame(rows)
+
+
+def borrowing_summary(cases_: pd.DataFrame) -> dict:
+    if cases_.empty:
+        return {}
+    g = cases_.groupby("widen_pp")
+    return {f"widen_{w:g}pp": {"n": int(len(x)), "coverage_80": round(float(x.in80.mean()), 4),
+                               "crps": round(float(x.crps.mean()), 4),
+                               "rmse": round(float(np.sqrt(((x.q50_pct - x.actual_pct) ** 2).mean())), 4)}
+            for w, x in g}
+
+
 def main() -> int:
     cfg = Config.load()
     params = load_params()
@@ -208,7 +267,11 @@ def main() -> int:
     bt.round(4).to_csv(OUT, index=False, lineterminator="\n", float_format="%.4f")
     metrics_table(bt, ["indicator", "month", "method"]).to_csv(BY_MONTH, index=False, lineterminator="\n")
     reliability(bt).to_csv(RELIABILITY, index=False, lineterminator="\n")
-    METRICS.write_text(json.dumps(summary(bt), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    borrowed = borrowing_backtest(obs, cfg, [float(w) for w in params.get("borrow_widen_grid", [0.0, 0.5, 1.0, 1.5, 2.0])])
+    metrics = summary(bt)
+    metrics["borrowing"] = borrowing_summary(borrowed)
+    borrowed.round(4).to_csv(BORROWING, index=False, lineterminator="\n", float_format="%.4f")
+    METRICS.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"backtest: {len(bt)} forecasts; metrics in {METRICS.relative_to(PROCESSED.parent.parent)}")
     return 0
 
@@ -219,6 +282,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--methods", nargs="+", default=["carry_forward", "empirical_drift", "state_space", "bridge",
                                                           "default"])
     parser.add_argument("--series", nargs="+", default=[*MONTHLY_INDICATORS, "gdp"], help="indicator slugs")
+    parser.add_argument("--targets", type=Path, help="targets (raw schema) to score P(met) against, where known")
     parser.add_argument("--out", type=Path, help="write the per-forecast CSV here instead of stdout")
     parser.add_argument("--stage", action="store_true", help="run the DVC stage with params.yaml")
 
@@ -237,7 +301,8 @@ def run(args) -> int:
             print(p, file=sys.stderr)
         return 1
     years = args.years or list(range(2010, 2024))
-    bt = run_backtest(obs, args.series, years, args.methods, cfg)
+    targets = data.load_targets(args.targets) if args.targets else None
+    bt = run_backtest(obs, args.series, years, args.methods, cfg, targets)
     if bt.empty:
         print("backtest: no case has both an as-of figure and a December outcome", file=sys.stderr)
         return 1

@@ -109,9 +109,18 @@ def table_html(df: pd.DataFrame, uuid: str) -> str:
     return df.style.hide(axis="index").set_uuid(uuid).to_html()
 
 
-def chart_images(b: Briefing) -> list[tuple[bytes, str]]:
-    """(PNG, alt text) per target chart, for display with alt text in the HTML."""
-    return [(png(fig), fig.axes[0].get_title()) for fig in target_figures(b)]
+def image_html(fig) -> str:
+    """A figure as an inline PNG <img> with its title as alt text (readable in JupyterLab and in the HTML)."""
+    import base64
+    import html
+
+    alt = html.escape(fig.axes[0].get_title() if fig.axes else "chart", quote=True)
+    return f'<img src="data:image/png;base64,{base64.b64encode(png(fig)).decode()}" alt="{alt}"/>'
+
+
+def chart_html(b: Briefing) -> list[str]:
+    """One <img> per target chart."""
+    return [image_html(fig) for fig in target_figures(b)]
 
 
 def write_headline(b: Briefing, path: str | Path | None) -> None:

@@ -99,3 +99,10 @@ def test_notebooks_are_committed_clean_with_a_parameters_cell(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert any("parameters" in c.metadata.get("tags", []) for c in code)
+
+
+def test_briefing_shows_the_regions_record(tmp_path):
+    briefing.render("hunan", "2024-06", None, "en", tmp_path, progress=lambda _: None)
+    html = _html(tmp_path)
+    assert re.search(r"Hunan met its gdp target in \d+ of \d+ years since 2000; missed in [0-9, ]*2014", html)
+    assert "target and outcome" in html

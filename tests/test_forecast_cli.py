@@ -154,3 +154,22 @@ def test_main_targets_found_by_the_parser_are_used(tmp_path):
     got = data.registry_main_targets(path)
     assert got[["region", "year", "indicator", "target_pct", "qualifier"]].values.tolist() == [
         ["hunan", 2025, "gdp", 5.5, "about"]]
+
+
+def test_any_registered_region_gets_an_answer_without_monthly_data(tmp_path):
+    out = tmp_path / "f.csv"
+    r = cli("--as-of", "2015-06", "--region", "guangdong", "--out", out)
+    assert r.returncode == 0, r.stderr
+    row = pd.read_csv(out).set_index("indicator").loc["gdp"]
+    assert row.borrowed_from == "annual:province" and 0 < row.p_met < 1 and row.target_pct == 7.5
+
+
+def test_override_replaces_only_the_given_series(obs):
+    new = obs[(obs.region == "china") & (obs.indicator == "industrial_va") & (obs.year == 2023)].assign(value=1.0)
+    merged = data.override_series(obs, new)
+    iva = merged[(merged.region == "china") & (merged.indicator == "industrial_va")]
+    assert set(iva.year) == {2023} and (iva.value == 1.0).all()
+    untouched = ["region", "indicator", "period", "measure", "vintage", "value"]
+    pd.testing.assert_frame_equal(
+        merged[merged.indicator != "industrial_va"][untouched].reset_index(drop=True),
+        obs[obs.indicator != "industrial_va"][untouched].reset_index(drop=True))

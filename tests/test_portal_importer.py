@@ -83,3 +83,33 @@ def test_levels_keep_every_digit(tmp_path):
     assert problems == []
     levels = table.rows[table.rows.measure == "ytd_level"].set_index("period").value
     assert levels["2023-12"] == "1294271.7" and levels["2023-09"] == "937047"
+
+
+PROVINCIAL_ZH = ("数据库：分省年度数据\n指标：地区生产总值指数(上年=100)\n时间：最近2年\n"
+                 "地区,2023年,2022年\n北京市,105.2,100.7\n内蒙古自治区,107.3,104.2\n陕西省,104.3,104.3\n"
+                 "火星,101,102\n注：2022年数据为最终核实数。\n数据来源：国家统计局\n")
+PROVINCIAL_EN = ("Database：Annual by Province\nIndicators：Gross Regional Product Index(preceding year=100)\n"
+                 "Region\t,2023\t,2022\t,\nShanxi\t,105.0\t,104.4\t,\nInner Mongolia\t,107.3\t,104.2\t,\n"
+                 "Data Sources：National Bureau of Statistics\n")
+
+
+def test_provincial_layout_regions_as_rows_in_gbk(tmp_path):
+    table, problems = read_portal(write(tmp_path / "prov.csv", PROVINCIAL_ZH.encode("gbk")))
+    assert problems == []
+    got = table.rows.set_index(["region", "period"]).value.astype(float).round(6).to_dict()
+    assert got == {("beijing", "2022-12"): 0.7, ("beijing", "2023-12"): 5.2, ("neimenggu", "2022-12"): 4.2,
+                   ("neimenggu", "2023-12"): 7.3, ("shaanxi", "2022-12"): 4.3, ("shaanxi", "2023-12"): 4.3}
+    assert set(table.rows.measure) == {"ytd_growth_pct"} and table.unmapped == [(8, "火星")]
+
+
+def test_provincial_layout_in_english(tmp_path):
+    table, problems = read_portal(write(tmp_path / "prov_en.csv", PROVINCIAL_EN))
+    assert problems == []
+    assert sorted(set(table.rows.region)) == ["neimenggu", "shanxi"]
+
+
+def test_provincial_layout_needs_its_indicator_line(tmp_path):
+    path = write(tmp_path / "noind.csv", PROVINCIAL_ZH.replace("指标：地区生产总值指数(上年=100)\n", ""))
+    table, problems = read_portal(path)
+    assert table is None and [str(p) for p in problems] == [
+        f"{path}:3:-: regions as rows but no indicator line (指标：... or Indicators：...) above the table"]

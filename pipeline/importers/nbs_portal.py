@@ -1,5 +1,9 @@
 """Read a statistics data-portal export (indicators as rows, periods as columns) into tidy raw rows.
 
+Two layouts. National: indicators as rows. Provincial: regions as rows (header ``地区``/``Region``),
+one indicator per file, named in a header line (``指标：地区生产总值指数(上年=100)`` or
+``Indicators：...``); region names become slugs through the registry (Chinese or English names).
+
 The portal's layout: a few header lines (``Database：Quarterly``, ``Time：...`` or 数据库/时间), a
 table whose first column names the indicator and whose other columns are periods (``4Q 2023``,
 ``2024年9月``, ``2024年第三季度``, ``Sep 2024``, ``2024``), cells separated by a tab and a comma (or
@@ -25,6 +29,19 @@ _MONTHS_EN = {m: i for i, m in enumerate(
 _QUARTER_ZH = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _NOTE = re.compile(r"^\s*(Note|注|Data Sources?|数据来源|Source)\s*[：:]", re.I)
 _HEADER_FIRST = {"indicators", "indicator", "指标", "地区", "region", "regions"}
+_REGION_HEADER = {"地区", "region", "regions"}
+_INDICATOR_LINE = re.compile(r"^\s*(指标|Indicators?)\s*[：:]\s*(.+?)\s*$", re.I)
+
+
+def _region_slug(name: str) -> str | None:
+    """Registry slug for a region name as the portal prints it (Chinese, or English like 'Inner Mongolia')."""
+    from .. import registry
+
+    slug = registry.region_by_name(name)
+    if slug:
+        return slug
+    key = name.strip().lower()
+    return next((r.slug for r in registry.regions().values() if r.name_en and r.name_en.lower() == key), None)
 
 
 @dataclass
@@ -97,6 +114,8 @@ def read_portal(path: Path | str, *, region: str = "china", vintage: str = "late
     mapping = _indicator_map()
     source = source or f"NBS data portal export ({Path(path).name})"
     records, unmapped = [], []
+    if _cells(lines[header_idx])[0].lower() in _REGION_HEADER:
+        return _read_regions_as_rows(p, lines, header_idx, labels, periods, mapping, vintage, source)
     for i in range(header_idx + 1, len(lines)):
         if _NOTE.match(lines[i]):
             break
@@ -123,6 +142,47 @@ def read_portal(path: Path | str, *, region: str = "china", vintage: str = "late
                                 note=f"portal row: {name}", line=i + 1))
     rows = pd.DataFrame(records, columns=RAW_INDICATOR_COLUMNS + ["line"])
     rows = rows.sort_values(["indicator", "measure", "period"], kind="stable").reset_index(drop=True)
+    return PortalTable(rows[RAW_INDICATOR_COLUMNS], rows["line"].astype(int).tolist(), unmapped), problems
+
+
+def _read_regions_as_rows(p, lines, header_idx, labels, periods, mapping, vintage, source):
+    """Provincial layout: the file's one indicator from its header line, one row per region."""
+    name = next((m.group(2) for ln in lines[:header_idx] if (m := _INDICATOR_LINE.match(ln))), None)
+    if name is None:
+        return None, [Problem(p, header_idx + 1, "-", "regions as rows but no indicator line (指标：... or "
+                              "Indicators：...) above the table", "portal-header")]
+    name = re.sub(r"\s+", " ", name)
+    hit = next((m for m in mapping if m[0].search(name)), None)
+    if hit is None:
+        return None, [Problem(p, 1 + next(i for i, ln in enumerate(lines) if _INDICATOR_LINE.match(ln)), "-",
+                              f"indicator {name!r} is not in pipeline/registries/portal_indicators.csv",
+                              "portal-indicator")]
+    _, indicator, measure, unit, offset = hit
+    records, problems, unmapped = [], [], []
+    for i in range(header_idx + 1, len(lines)):
+        if _NOTE.match(lines[i]):
+            break
+        cells = _cells(lines[i])
+        if not cells or not cells[0]:
+            continue
+        region = _region_slug(cells[0])
+        if region is None:
+            unmapped.append((i + 1, cells[0]))
+            continue
+        for j, (label, period) in enumerate(zip(labels, periods), start=1):
+            cell = cells[j] if j < len(cells) else ""
+            if cell in {"", "--", "…", "..."}:
+                continue
+            try:
+                value = round(float(cell) + offset, 6)
+            except ValueError:
+                problems.append(Problem(p, i + 1, label, f"cell {cell!r} is not a number", "numeric-value"))
+                continue
+            records.append(dict(region=region, indicator=indicator, period=period, measure=measure,
+                                value=f"{value:.12g}", unit=unit, vintage=vintage, source=source,
+                                note=f"portal row: {cells[0]}; indicator: {name}", line=i + 1))
+    rows = pd.DataFrame(records, columns=RAW_INDICATOR_COLUMNS + ["line"])
+    rows = rows.sort_values(["region", "indicator", "measure", "period"], kind="stable").reset_index(drop=True)
     return PortalTable(rows[RAW_INDICATOR_COLUMNS], rows["line"].astype(int).tolist(), unmapped), problems
 
 
