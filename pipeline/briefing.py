@@ -268,7 +268,13 @@ def sources(b: Briefing) -> pd.DataFrame:
     tg = b.targets[(b.targets.region == b.region) & (b.targets.year == b.year)]
     tg = tg.assign(period=tg.year.astype(str), value=tg.target_pct, vintage="", note=tg.text, kind="target")
     out = pd.concat([figs, tg[["indicator", "period", "value", "vintage", "source", "note", "kind"]]], ignore_index=True)
-    return out.sort_values(["kind", "indicator", "period"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["kind", "indicator", "period"], kind="stable").reset_index(drop=True)
+    out["indicator"] = out.indicator.map(lambda i: indicator_name(i, b.lang))
+    if b.lang == "zh":
+        out = out.assign(kind=out.kind.map({"figure": "数据", "target": "目标"})).rename(columns={
+            "indicator": "指标", "period": "时期", "value": "数值", "vintage": "版本", "source": "来源",
+            "note": "说明", "kind": "类别"})
+    return out
 
 
 def method_notes(b: Briefing) -> str:
@@ -279,8 +285,10 @@ def method_notes(b: Briefing) -> str:
     for _, r in b.forecast.iterrows():
         if isinstance(r.borrowed_from, str) and r.borrowed_from:
             lines.append(f"- {indicator_name(r.indicator, b.lang)}: {borrowing_text(r.borrowed_from, r.borrowed_share, b.lang, cfg)}")
-        if isinstance(r.note, str) and r.note and _num(r.q50_pct) is None:
-            lines.append(f"- {indicator_name(r.indicator, b.lang)}: {r.note}")
+        if _num(r.q50_pct) is None:
+            lines.append(f"- {indicator_name(r.indicator, b.lang)}: "
+                         + ("年内尚未公布本地区数据,暂无预测。" if b.lang == "zh" else
+                            f"{r.note or 'no figure of its own published in the year yet'}."))
     if b.lang == "zh":
         head = [f"- 预测方法:默认组合({weights}),回测依据见 benchmarks/README.md。",
                 "- 目标按初次发布数据评判;修订数据仅用于学习年内走势。",
@@ -302,7 +310,8 @@ def borrowing_text(borrowed_from: str, share, lang: str, cfg: Config) -> str:
     for part in borrowed_from.split("+"):
         if part.startswith("annual:"):
             level = part.split(":", 1)[1]
-            parts.append(f"结合年度模型(同级{level}地区的历史目标完成记录与全国走势)" if lang == "zh" else
+            level_zh = {"province": "省级", "prefecture": "地市级"}.get(level, level)
+            parts.append(f"结合年度模型({level_zh}地区的历史目标完成记录与全国走势)" if lang == "zh" else
                          f"combined with the annual model (the record of {level}-level regions against their targets "
                          "and the national picture)")
         else:

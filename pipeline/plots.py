@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 STATUS_COLOURS = {"on_track": "#1a9850", "at_risk": "#fdae61", "off_track": "#d73027", "no_data": "#999999"}
 
@@ -100,6 +101,7 @@ def record_chart(ax, record: pd.DataFrame, *, title: str, lang: str = "en"):
     ax.plot(r.year, r.outcome_pct, "o-", color="#2166ac", label=lab["outcome"])
     missed = r[r.met.fillna(True) == False]  # noqa: E712
     ax.plot(missed.year, missed.outcome_pct, "x", color="#d73027", ms=10, mew=2, label=lab["missed"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(lab["year"])
     ax.set_ylabel(lab["growth"])
     ax.set_title(title)

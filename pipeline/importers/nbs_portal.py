@@ -128,21 +128,31 @@ def read_portal(path: Path | str, *, region: str = "china", vintage: str = "late
             unmapped.append((i + 1, name))
             continue
         _, indicator, measure, unit, offset = hit
-        for j, (label, period) in enumerate(zip(labels, periods), start=1):
-            cell = cells[j] if j < len(cells) else ""
-            if cell in {"", "--", "…", "..."}:
-                continue
-            try:
-                value = round(float(cell) + offset, 6)
-            except ValueError:
-                problems.append(Problem(p, i + 1, label, f"cell {cell!r} is not a number", "numeric-value"))
-                continue
-            records.append(dict(region=region, indicator=indicator, period=period, measure=measure,
-                                value=f"{value:.12g}", unit=unit, vintage=vintage, source=source,
-                                note=f"portal row: {name}", line=i + 1))
+        _row_values(p, i + 1, cells, labels, periods, offset, records, problems,
+                    dict(region=region, indicator=indicator, measure=measure, unit=unit, vintage=vintage,
+                         source=source, note=f"portal row: {name}"))
+    return _table(records, ["indicator", "measure", "period"], unmapped), problems
+
+
+def _row_values(p: str, line: int, cells: list[str], labels: list[str], periods: list[str], offset: float,
+                records: list[dict], problems: list[Problem], fields: dict) -> None:
+    """Append one table row's cells as tidy records (blank or '--' cells are missing, text cells a problem)."""
+    for j, (label, period) in enumerate(zip(labels, periods), start=1):
+        cell = cells[j] if j < len(cells) else ""
+        if cell in {"", "--", "…", "..."}:
+            continue
+        try:
+            value = round(float(cell) + offset, 6)
+        except ValueError:
+            problems.append(Problem(p, line, label, f"cell {cell!r} is not a number", "numeric-value"))
+            continue
+        records.append(dict(fields, period=period, value=f"{value:.12g}", line=line))
+
+
+def _table(records: list[dict], order: list[str], unmapped: list[tuple[int, str]]) -> PortalTable:
     rows = pd.DataFrame(records, columns=RAW_INDICATOR_COLUMNS + ["line"])
-    rows = rows.sort_values(["indicator", "measure", "period"], kind="stable").reset_index(drop=True)
-    return PortalTable(rows[RAW_INDICATOR_COLUMNS], rows["line"].astype(int).tolist(), unmapped), problems
+    rows = rows.sort_values(order, kind="stable").reset_index(drop=True)
+    return PortalTable(rows[RAW_INDICATOR_COLUMNS], rows["line"].astype(int).tolist(), unmapped)
 
 
 def _read_regions_as_rows(p, lines, header_idx, labels, periods, mapping, vintage, source):
@@ -169,21 +179,10 @@ def _read_regions_as_rows(p, lines, header_idx, labels, periods, mapping, vintag
         if region is None:
             unmapped.append((i + 1, cells[0]))
             continue
-        for j, (label, period) in enumerate(zip(labels, periods), start=1):
-            cell = cells[j] if j < len(cells) else ""
-            if cell in {"", "--", "…", "..."}:
-                continue
-            try:
-                value = round(float(cell) + offset, 6)
-            except ValueError:
-                problems.append(Problem(p, i + 1, label, f"cell {cell!r} is not a number", "numeric-value"))
-                continue
-            records.append(dict(region=region, indicator=indicator, period=period, measure=measure,
-                                value=f"{value:.12g}", unit=unit, vintage=vintage, source=source,
-                                note=f"portal row: {cells[0]}; indicator: {name}", line=i + 1))
-    rows = pd.DataFrame(records, columns=RAW_INDICATOR_COLUMNS + ["line"])
-    rows = rows.sort_values(["region", "indicator", "measure", "period"], kind="stable").reset_index(drop=True)
-    return PortalTable(rows[RAW_INDICATOR_COLUMNS], rows["line"].astype(int).tolist(), unmapped), problems
+        _row_values(p, i + 1, cells, labels, periods, offset, records, problems,
+                    dict(region=region, indicator=indicator, measure=measure, unit=unit, vintage=vintage,
+                         source=source, note=f"portal row: {cells[0]}; indicator: {name}"))
+    return _table(records, ["region", "indicator", "measure", "period"], unmapped), problems
 
 
 def add_arguments(parser) -> None:
