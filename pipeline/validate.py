@@ -128,7 +128,7 @@ def check_indicator_rows(table: RawTable, limits: dict[str, float] | None = None
     regions, indicators = registry.regions(), registry.indicators()
     out: list[Problem] = []
     for row, line in zip(table.rows, table.lines):
-        def bad(column: str, message: str, check: str) -> None:
+        def bad(column: str, message: str, check: str, line: int = line) -> None:
             out.append(Problem(table.path, line, column, message, check))
 
         if row["region"] not in regions:
@@ -222,7 +222,7 @@ def check_target_rows(table: RawTable, seen: dict[tuple, tuple[str, int]] | None
     out: list[Problem] = []
     seen = {} if seen is None else seen
     for row, line in zip(table.rows, table.lines):
-        def bad(column: str, message: str, check: str = "target-form") -> None:
+        def bad(column: str, message: str, check: str = "target-form", line: int = line) -> None:
             out.append(Problem(table.path, line, column, message, check))
 
         if row["region"] not in regions:
