@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import data, registry
+from .forecasters import history_from_observations
 from .forecast import FORECAST_DIR, Config, profile_for, run_forecast
 from .paths import ROOT
 
@@ -203,7 +204,7 @@ def headline_html(b: Briefing) -> str:
 
 def ytd_path(b: Briefing, indicator: str) -> pd.DataFrame:
     """The region's published YTD growth in the briefing year (first release preferred)."""
-    s = data.ytd_series(b.observations, b.region, indicator, prefer="first")
+    s = history_from_observations(b.observations, b.region, indicator)
     return s[s.year == b.year]
 
 

@@ -1,8 +1,8 @@
-"""Loading the processed tables for analysis: observations as of a month, series, targets.
+"""Loading the processed tables for analysis: observations as of a month, and targets.
 
-Stages and notebooks read through here, so the as-of cut (no look-ahead), the vintage rule (first
-release for judging, revised for learning) and the series-by-series override of user files live in
-one place.
+Stages and notebooks read through here, so the as-of cut (no look-ahead), the series-by-series
+override by user files and the merge of curated and parsed targets live in one place. A series'
+vintage rule (first release preferred) is ``forecasters.history_from_observations``.
 """
 from __future__ import annotations
 
@@ -71,29 +71,6 @@ def load_observations(indicator_paths: list[Path] | None = None, as_of: tuple[in
     return cut_as_of(obs, *as_of) if as_of else obs
 
 
-def ytd_series(obs: pd.DataFrame, region: str, indicator: str, prefer: str = "latest") -> pd.DataFrame:
-    """YTD growth of one series as ``year, month, ytd_growth_pct, vintage``, one row per period.
-
-    ``prefer='latest'`` (for learning dynamics) takes revised figures where they exist, else the first
-    release; ``prefer='first'`` (for judging a target) the reverse.
-    """
-    s = obs[(obs.region == region) & (obs.indicator == indicator) & (obs.measure == "ytd_growth_pct")]
-    order = {"latest": {"latest": 0, "first": 1}, "first": {"first": 0, "latest": 1}}[prefer]
-    s = s.assign(_rank=s.vintage.map(order)).sort_values(["year", "month", "_rank"], kind="stable")
-    s = s.drop_duplicates(["year", "month"], keep="first")
-    return (s.rename(columns={"value": "ytd_growth_pct"})[["year", "month", "ytd_growth_pct", "vintage"]]
-            .astype({"year": "int64", "month": "int64", "ytd_growth_pct": "float64"}).reset_index(drop=True))
-
-
-def latest_point(series: pd.DataFrame, year: int) -> tuple[int, float] | None:
-    """(month, YTD growth) of the latest release in ``year``, or None."""
-    cur = series[series.year == year]
-    if cur.empty:
-        return None
-    row = cur.sort_values("month").iloc[-1]
-    return int(row.month), float(row.ytd_growth_pct)
-
-
 def registry_main_targets(path: Path = TARGET_REGISTRY) -> pd.DataFrame:
     """Main growth targets the report parser found (targets stage), in the processed targets layout."""
     if not path.exists():
@@ -140,5 +117,3 @@ def target_for(targets: pd.DataFrame, region: str, indicator: str, year: int) ->
     return row
 
 
-__all__ = ["load_observations", "ytd_series", "latest_point", "load_targets", "target_for", "cut_as_of",
-           "override_series", "parse_as_of"]

@@ -9,6 +9,7 @@ import json
 import pandas as pd
 
 from . import data, growth, registry
+from .forecasters import history_from_observations
 from .paths import PROCESSED
 
 
@@ -24,7 +25,7 @@ def coverage(obs: pd.DataFrame | None = None, named_only: bool = True) -> pd.Dat
 def ytd_paths(region: str, indicator: str, years: list[int] | None = None, obs: pd.DataFrame | None = None) -> pd.DataFrame:
     """YTD growth by month (rows) and year (columns), first release preferred, with two-year averages alongside."""
     obs = data.load_observations() if obs is None else obs
-    s = data.ytd_series(obs, region, indicator, prefer="first")
+    s = history_from_observations(obs, region, indicator)
     if years:
         s = s[s.year.isin(years)]
     return s.pivot(index="month", columns="year", values="ytd_growth_pct")
@@ -62,7 +63,7 @@ def annual_outcomes(regions: list[str], indicator: str = "gdp", obs: pd.DataFram
     obs = data.load_observations() if obs is None else obs
     cols = {}
     for r in regions:
-        s = data.ytd_series(obs, r, indicator, prefer="first")
+        s = history_from_observations(obs, r, indicator)
         cols[r] = s[s.month == 12].set_index("year").ytd_growth_pct
     return pd.DataFrame(cols).sort_index()
 
@@ -70,7 +71,7 @@ def annual_outcomes(regions: list[str], indicator: str = "gdp", obs: pd.DataFram
 def two_year_average(region: str, indicator: str, obs: pd.DataFrame | None = None) -> pd.DataFrame:
     """YTD growth with the two-year average (两年平均增速) that reads through base effects."""
     obs = data.load_observations() if obs is None else obs
-    s = data.ytd_series(obs, region, indicator, prefer="first")[["year", "month", "ytd_growth_pct"]]
+    s = history_from_observations(obs, region, indicator)
     return growth.two_year_average_history(s)
 
 
