@@ -410,23 +410,10 @@ def p_met(draws, target_pct: float | None, qualifier: str, *, relative_outcome=N
 
     ``relative_outcome`` (number or draws of the same length) is what an above/in_step target is judged against.
     """
-    x = np.asarray(draws, dtype=float)
-    code = qualifiers.normalize(qualifier)
-    if code in qualifiers.RELATIVE:
-        if relative_outcome is None:
-            return math.nan
-        rel = np.asarray(relative_outcome, dtype=float)
-        if tolerant:
-            return float(np.mean(x >= rel - tolerance_pp))
-        return float(np.mean(x > rel if code == "above" else x >= rel))
-    if code == "at_most":
-        if target_pct is None or math.isnan(target_pct):
-            return math.nan
-        return float(np.mean(x <= target_pct + (tolerance_pp if tolerant else 0.0)))
-    thr, strict = qualifiers.threshold(target_pct, code, tolerance=tolerance_pp, tolerant=tolerant)
-    if thr is None:
-        return math.nan
-    return float(np.mean(x > thr if strict else x >= thr))
+    from .forecasters import p_met as p_met_both
+
+    p = p_met_both(draws, target_pct, qualifier, relative_draws=relative_outcome, tolerance=tolerance_pp)
+    return p.tolerant if tolerant else p.strict
 
 
 def annual_p_met(panel: Panel, region: str, indicator: str, year: int, as_of_month: int, n_draws: int = 4000,

@@ -26,10 +26,6 @@ from .validate import (Problem, RawDataError, RawTable, check_indicator_rows, ch
                        check_target_rows, load_limits, read_raw_csv)
 
 SUMMARY = PROCESSED / "ingest_summary.json"
-_DEFAULT_WORDING = {"at_least": "以上", "exact": "", "about": "左右", "strive": "力争", "range": "区间",
-                    "exceed": "突破", "at_most": "以内", "above": "高于", "in_step": "同步",
-                    "positive": "实现正增长", "unknown": "未知"}
-
 
 def _display(path: Path) -> str:
     try:
@@ -116,7 +112,7 @@ def build_targets(tables: list[RawTable]) -> pd.DataFrame:
     records = []
     for row in (row for table in tables for row in table.rows):
         code = qualifiers.normalize(row["qualifier"])
-        wording = row["qualifier"] if row["qualifier"] not in qualifiers.CODES else _DEFAULT_WORDING[code]
+        wording = row["qualifier"] if row["qualifier"] not in qualifiers.CODES else qualifiers.DEFAULT_WORDING[code]
         records.append(dict(row, qualifier=code, wording=wording, year=int(row["year"]),
                             target_pct=float(row["target_pct"]) if row["target_pct"] else float("nan"),
                             target_high_pct=float(row["target_high_pct"]) if row["target_high_pct"] else float("nan")))

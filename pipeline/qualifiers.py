@@ -42,6 +42,12 @@ _WORDING = {
 }
 
 
+# The wording shown for a code when a raw file gave the code itself.
+DEFAULT_WORDING = {"at_least": "以上", "exact": "", "about": "左右", "strive": "力争", "range": "区间",
+                   "exceed": "突破", "at_most": "以内", "above": "高于", "in_step": "同步",
+                   "positive": "实现正增长", "unknown": "未知"}
+
+
 def normalize(qualifier: str | None) -> str:
     """Code for a qualifier given as a code or as its Chinese wording; ValueError when unknown."""
     q = (qualifier or "").strip()

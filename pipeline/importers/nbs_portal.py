@@ -90,6 +90,16 @@ def _cells(line: str) -> list[str]:
     return parts
 
 
+def _body(lines: list[str], header_idx: int):
+    """(1-based line, cells) of each table row below the header, up to the notes."""
+    for i in range(header_idx + 1, len(lines)):
+        if _NOTE.match(lines[i]):
+            return
+        cells = _cells(lines[i])
+        if cells and cells[0]:
+            yield i + 1, cells
+
+
 def _indicator_map() -> list[tuple[re.Pattern, str, str, str, float]]:
     table = pd.read_csv(REGISTRIES / "portal_indicators.csv", dtype=str, keep_default_na=False)
     return [(re.compile(r.pattern), r.indicator, r.measure, r.unit, float(r.offset)) for r in table.itertuples()]
@@ -116,19 +126,14 @@ def read_portal(path: Path | str, *, region: str = "china", vintage: str = "late
     records, unmapped = [], []
     if _cells(lines[header_idx])[0].lower() in _REGION_HEADER:
         return _read_regions_as_rows(p, lines, header_idx, labels, periods, mapping, vintage, source)
-    for i in range(header_idx + 1, len(lines)):
-        if _NOTE.match(lines[i]):
-            break
-        cells = _cells(lines[i])
-        if not cells or not cells[0]:
-            continue
+    for line, cells in _body(lines, header_idx):
         name = re.sub(r"\s+", " ", cells[0]).strip()
         hit = next((m for m in mapping if m[0].search(name)), None)
         if hit is None:
-            unmapped.append((i + 1, name))
+            unmapped.append((line, name))
             continue
         _, indicator, measure, unit, offset = hit
-        _row_values(p, i + 1, cells, labels, periods, offset, records, problems,
+        _row_values(p, line, cells, labels, periods, offset, records, problems,
                     dict(region=region, indicator=indicator, measure=measure, unit=unit, vintage=vintage,
                          source=source, note=f"portal row: {name}"))
     return _table(records, ["indicator", "measure", "period"], unmapped), problems
@@ -169,17 +174,12 @@ def _read_regions_as_rows(p, lines, header_idx, labels, periods, mapping, vintag
                               "portal-indicator")]
     _, indicator, measure, unit, offset = hit
     records, problems, unmapped = [], [], []
-    for i in range(header_idx + 1, len(lines)):
-        if _NOTE.match(lines[i]):
-            break
-        cells = _cells(lines[i])
-        if not cells or not cells[0]:
-            continue
+    for line, cells in _body(lines, header_idx):
         region = _region_slug(cells[0])
         if region is None:
-            unmapped.append((i + 1, cells[0]))
+            unmapped.append((line, cells[0]))
             continue
-        _row_values(p, i + 1, cells, labels, periods, offset, records, problems,
+        _row_values(p, line, cells, labels, periods, offset, records, problems,
                     dict(region=region, indicator=indicator, measure=measure, unit=unit, vintage=vintage,
                          source=source, note=f"portal row: {cells[0]}; indicator: {name}"))
     return _table(records, ["region", "indicator", "measure", "period"], unmapped), problems
