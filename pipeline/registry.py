@@ -117,3 +117,66 @@ def region_by_name(name_zh: str) -> str | None:
         if name_zh in names:
             return r.slug
     return None
+
+
+class UnknownName(ValueError):
+    """A region or indicator name the registry does not know; the message suggests the closest ones."""
+
+
+def _fold(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _region_names(r: Region) -> set[str]:
+    names = {r.slug, r.name_en, r.name_zh, _short_name(r.name_zh), r.name_zh.removeprefix("湖南")}
+    if r.admin_code and r.name_zh:
+        names.add(r.admin_code)
+    return {_fold(n) for n in names if n}
+
+
+def _suggest(text: str, choices: dict[str, str], what: str, label=lambda slug: slug, n: int = 5) -> str:
+    """'unknown region '湖男'; did you mean: 湖南省 (hunan), 湖北省 (hubei)' without listing every code."""
+    import difflib
+
+    key = _fold(text)
+    close = difflib.get_close_matches(key, list(choices), n=n * 3, cutoff=0.5)
+    close += [c for c in choices if key and len(c) > 1 and (key in c or c in key) and c not in close]
+    slugs = list(dict.fromkeys(choices[c] for c in close))[:n]
+    hint = f"; did you mean: {', '.join(label(s) for s in slugs)}" if slugs else ""
+    return f"unknown {what} {text!r}{hint}"
+
+
+_NATION_NAMES = ("全国", "中华人民共和国", "国家")
+
+
+def resolve_region(text: str) -> str:
+    """The region slug for what a person types: slug, Chinese name full or short (湖南, 湖南省, 湘江新区), English name.
+
+    Raises UnknownName with the closest named regions; unnamed cities are matched by admin code only.
+    """
+    key = _fold(str(text))
+    by_name: dict[str, str] = {_fold(n): "china" for n in _NATION_NAMES}
+    for r in regions().values():
+        for n in _region_names(r):
+            by_name.setdefault(n, r.slug)
+    if key in by_name:
+        return by_name[key]
+    named = {n: r.slug for r in regions().values() if r.name_zh for n in _region_names(r)}
+    raise UnknownName(_suggest(str(text), named, "region",
+                               label=lambda s: f"{region(s).name_zh} ({s})"))
+
+
+def resolve_indicator(text: str) -> str:
+    """The indicator slug for a slug in any case (GDP), a Chinese or English name or alias (地区生产总值)."""
+    key = _fold(str(text))
+    names: dict[str, str] = {}
+    for ind in indicators().values():
+        for n in (ind.slug, ind.name_zh, ind.name_en, *ind.aliases_zh):
+            names.setdefault(_fold(n), ind.slug)
+    if key in names:
+        return names[key]
+    contained = indicator_by_alias(str(text))
+    if contained:
+        return contained
+    raise UnknownName(_suggest(str(text), names, "indicator",
+                               label=lambda s: f"{indicator(s).name_zh} ({s})"))

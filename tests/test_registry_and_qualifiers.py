@@ -81,3 +81,30 @@ def test_relative_targets_compare_with_the_other_outcome():
     assert qualifiers.met(5.0, None, "in_step", relative_outcome=5.0) is True
     assert qualifiers.met(5.0, None, "above", relative_outcome=None) is None
     assert qualifiers.met(math.nan, 5.0, "at_least") is None
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("湖南", "hunan"), ("湖南省", "hunan"), ("Hunan", "hunan"), ("长沙", "changsha"), ("长沙市", "changsha"),
+    ("湘江新区", "xiangjiang"), ("湖南湘江新区", "xiangjiang"), ("岳麓区", "yuelu"), ("新疆", "xinjiang"),
+    ("新疆维吾尔自治区", "xinjiang"), ("广西", "guangxi"), ("内蒙古", "neimenggu"), ("430100", "changsha"),
+    ("全国", "china"), (" 北京 ", "beijing"),
+])
+def test_resolve_region_accepts_what_people_type(text, slug):
+    assert registry.resolve_region(text) == slug
+
+
+def test_unknown_region_suggests_closest_names_only():
+    with pytest.raises(registry.UnknownName) as err:
+        registry.resolve_region("湖男")
+    assert str(err.value) == "unknown region '湖男'; did you mean: 湖南省 (hunan), 湖北省 (hubei)"
+
+
+@pytest.mark.parametrize("text, slug", [("GDP", "gdp"), ("地区生产总值", "gdp"), ("社零", "retail_sales"),
+                                        ("规上工业增加值", "industrial_va")])
+def test_resolve_indicator(text, slug):
+    assert registry.resolve_indicator(text) == slug
+
+
+def test_unknown_indicator_suggests_slug():
+    with pytest.raises(registry.UnknownName, match=r"unknown indicator 'gdpp'; did you mean: 地区生产总值 \(gdp\)"):
+        registry.resolve_indicator("gdpp")
