@@ -2,21 +2,24 @@
 
 One report: ``python -m pipeline targets data/raw/reports/xiangjiang_2024.txt`` prints its targets as CSV
 (``--outcomes`` the review outcomes instead, ``--out F.csv`` writes a file). The stage (``--stage``)
-parses every ``data/raw/reports/<region>_<year>.txt``, lets the curated ``data/processed/targets.csv``
-win where both give a main target, and lists every disagreement for a person to settle.
+parses every report in ``data/raw/reports/`` whatever its name and format (region and year from the
+text or a ``FILE.meta.yaml`` sidecar, see ``pipeline.reports``), reads a text saved twice once, lets
+the curated ``data/processed/targets.csv`` win where both give a main target, and lists every
+disagreement for a person to settle. A report it cannot use stops it with one line naming the file.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths, qualifiers, registry
-from .report_parser import OUTCOME_COLUMNS, TARGET_COLUMNS, parse_report, read_report
+from .reports import OUTCOME_COLUMNS, TARGET_COLUMNS, ReportError, identify, normalize, parse_report, read_report
+from .reports.identify import SIDECAR_SUFFIX, read_sidecar
 
 REGISTRY_FILE = paths.PROCESSED / "target_registry.csv"
 OUTCOMES_FILE = paths.PROCESSED / "report_outcomes.csv"
@@ -28,17 +31,16 @@ REVIEW_COLUMNS = [
     "sentence", "report",
 ]
 _COMPARED = ("target_pct", "target_high_pct", "qualifier", "relative_to")
-_REPORT_NAME = re.compile(r"^(?P<region>[a-z][a-z0-9_]*?)_(?P<year>(?:19|20)\d\d)$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", help="a work report as a text file (UTF-8 or GB18030)")
+    parser.add_argument("path", nargs="?", help="a work report: text (UTF-8, GB18030, UTF-16 with BOM), .docx or .html")
     parser.add_argument("--region", help="region slug (default: from the report's title, else empty)")
     parser.add_argument("--year", type=int, help="plan year (default: from the text, else empty)")
     parser.add_argument("--out", help="write the CSV here instead of stdout")
     parser.add_argument("--outcomes", action="store_true", help="the review part's outcomes instead of targets")
-    parser.add_argument("--stage", action="store_true",
-                        help="DVC stage: parse data/raw/reports/*.txt, merge the curated targets, write the registry")
+    parser.add_argument("--stage", action="store_true", help=(
+                        "DVC stage: read every report in data/raw/reports, merge the curated targets, write the registry"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,13 +50,23 @@ def run(args: argparse.Namespace) -> int:
         print("give a report PATH.txt, or --stage", file=sys.stderr)
         return 2
     path = Path(args.path)
-    if not path.is_file():
-        print(f"{path}: no such file", file=sys.stderr)
-        return 2
     if args.region and args.region not in registry.regions():
-        print(f"unknown region {args.region!r}; known: {', '.join(sorted(registry.regions()))}", file=sys.stderr)
+        slug = registry.region_by_name(args.region)
+        if slug is None:
+            print(f"--region: unknown region {args.region!r} (a slug such as hunan or a name such as 湖南省)",
+                  file=sys.stderr)
+            return 2
+        args.region = slug
+    try:
+        text = read_report(path)
+        meta = read_sidecar(path)
+        parsed = parse_report(text, region=args.region or meta.get("region"), year=args.year or meta.get("year"))
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
         return 2
-    parsed = parse_report(read_report(path), region=args.region, year=args.year)
+    if not parsed.targets and not args.outcomes:
+        print(f"{path}: {NO_TARGETS}", file=sys.stderr)
+        return 1
     frame = outcomes_frame(parsed.outcomes) if args.outcomes else targets_frame(parsed.targets)
     if args.out:
         write_csv(frame, Path(args.out))
@@ -71,7 +83,8 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     for col in ("year", "report_year", "start", "end", "span_start", "span_end"):
         if col in frame:
             frame[col] = frame[col].astype("Int64")
-    for col in ("target_pct", "target_high_pct", "outcome_pct", "outcome_high_pct", "value", "value_high"):
+    for col in ("target_pct", "target_high_pct", "outcome_pct", "outcome_high_pct", "value", "value_high",
+                "level_cny_100m"):
         if col in frame:
             frame[col] = frame[col].astype("float64")
     for col in ("main", "estimated"):
@@ -88,10 +101,18 @@ def outcomes_frame(rows: list[dict]) -> pd.DataFrame:
     return _frame(rows, OUTCOME_COLUMNS)
 
 
-def report_key(path: Path) -> tuple[str, int] | None:
-    """(region, year) from a file name such as xiangjiang_2024.txt."""
-    m = _REPORT_NAME.match(path.stem)
-    return (m["region"], int(m["year"])) if m else None
+NO_TARGETS = "no targets found (no 主要预期目标 paragraph and no quantified commitment in a plan part)"
+
+
+def canonical_text(text: str) -> str:
+    """The text with full-width forms, line ends and surrounding blanks normalised: equal for one report saved twice."""
+    return "\n".join(ln.strip() for ln in normalize(text).split("\n") if ln.strip())
+
+
+def report_files(report_dir: Path) -> list[Path]:
+    """Every entry of ``report_dir`` but sidecars, README files and hidden files, by name (a folder is an error later)."""
+    return sorted(p for p in report_dir.iterdir() if not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX)
+                  and p.suffix.lower() != ".md")
 
 
 def _blank(v) -> bool:
@@ -191,15 +212,32 @@ def merge_curated(extracted: pd.DataFrame, curated: pd.DataFrame) -> tuple[pd.Da
 # --------------------------------------------------------------------------- stage
 
 def parse_reports(report_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Targets and outcomes of every <region>_<year>.txt in ``report_dir``, tagged with their file."""
+    """Targets and outcomes of every report in ``report_dir``, tagged with their file; ``ReportError`` on a bad one.
+
+    A text already read under another name is skipped (said on stderr); two different texts for one region
+    and year are an error naming both files.
+    """
     targets, outcomes = [], []
-    for path in sorted(report_dir.glob("*.txt")):
-        key = report_key(path)
-        if key is None:
-            print(f"{path}: skipped, name is not <region>_<year>.txt", file=sys.stderr)
+    by_text: dict[str, Path] = {}
+    by_key: dict[tuple[str, int], Path] = {}
+    for path in report_files(report_dir):
+        text = read_report(path)
+        digest = hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()
+        if digest in by_text:
+            print(f"{path}: same text as {by_text[digest].name}, read once", file=sys.stderr)
             continue
-        parsed = parse_report(read_report(path), region=key[0], year=key[1])
+        by_text[digest] = path
+        who = identify(path, text)
+        if (who.region, who.year) in by_key:
+            raise ReportError(f"{by_key[who.region, who.year]} and {path}: two different texts for {who.region} "
+                              f"{who.year}; keep one (or correct one's region or year in its {SIDECAR_SUFFIX})")
+        by_key[who.region, who.year] = path
+        parsed = parse_report(text, region=who.region, year=who.year)
+        if not parsed.targets:
+            raise ReportError(f"{path}: {NO_TARGETS}")
         source = path.relative_to(paths.ROOT).as_posix() if path.is_relative_to(paths.ROOT) else path.as_posix()
+        if who.source:
+            source = f"{source} ({who.source})"
         for row in parsed.targets:
             row["source"] = source
         targets += parsed.targets
@@ -226,7 +264,11 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 def main(report_dir: Path | None = None, curated_path: Path | None = None, out_dir: Path | None = None) -> int:
     report_dir = report_dir or paths.RAW_REPORTS
     out_dir = out_dir or paths.PROCESSED
-    extracted, outcomes = parse_reports(report_dir)
+    try:
+        extracted, outcomes = parse_reports(report_dir)
+    except ReportError as exc:
+        print(f"targets: {exc}", file=sys.stderr)
+        return 1
     registry_frame, review = merge_curated(extracted, read_curated(curated_path or paths.TARGETS))
     write_csv(registry_frame, out_dir / REGISTRY_FILE.name)
     write_csv(outcomes, out_dir / OUTCOMES_FILE.name)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import paths
-from pipeline.report_parser import (
+from pipeline.reports import (
     chinese_number, decode, find_quantities, indicator_for, normalize, parse_report, read_report, score,
 )
 

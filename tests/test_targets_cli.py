@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import __main__ as cli
 from pipeline import targets
-from pipeline.report_parser import TARGET_COLUMNS
+from pipeline.reports import TARGET_COLUMNS
 
 REQUIRED = ["region", "year", "indicator", "label", "target_pct", "target_high_pct", "value", "unit", "qualifier",
             "relative_to", "section", "sentence", "start", "end"]
@@ -81,7 +81,8 @@ def stage_dirs(tmp_path) -> tuple[Path, Path, Path]:
     reports, out = tmp_path / "reports", tmp_path / "processed"
     reports.mkdir()
     (reports / "xiangjiang_2025.txt").write_text(REPORT, encoding="utf-8")
-    (reports / "notes.txt").write_text("主要预期目标是：地区生产总值增长9%。", encoding="utf-8")
+    (reports / "xiangjiang_2025.txt.meta.yaml").write_text("region: xiangjiang\n", encoding="utf-8")  # not in the text
+    (reports / "README.md").write_text("主要预期目标是：地区生产总值增长9%。", encoding="utf-8")  # not a report
     curated_path = tmp_path / "targets.csv"
     curated([
         {"region": "xiangjiang", "year": 2025, "indicator": "gdp", "target_pct": 6.0, "qualifier": "about",
@@ -134,6 +135,8 @@ def test_stage_without_curated_file_keeps_report_targets(stage_dirs, tmp_path):
     assert pd.read_csv(out / "targets_review.csv").empty
 
 
-def test_report_file_names():
-    assert targets.report_key(Path("xiangjiang_2024.txt")) == ("xiangjiang", 2024)
-    assert targets.report_key(Path("notes.txt")) is None
+def test_report_files_are_every_file_but_sidecars_readmes_and_hidden_ones(tmp_path):
+    for name in ("b.docx", "2025年湖南省政府工作报告.txt", "a.txt.meta.yaml", "README.md", ".gitkeep", "c"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    assert [p.name for p in targets.report_files(tmp_path)] == ["2025年湖南省政府工作报告.txt", "b.docx", "c", "sub"]

@@ -1,0 +1,312 @@
+"""Reports as they are published: any name, any common encoding, .docx and .html, region and year from the text.
+
+Every expected value is written by hand from the fixture texts below; every refusal is checked for its
+exact one-line message.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import targets
+from pipeline.reports import ReportError, identify, parse_report, read_report
+from pipeline.reports.outcomes import level_cny_100m, outcome_indicator
+
+HENAN = (
+    "2025年河南省政府工作报告\n"
+    "——2025年1月18日在河南省第十四届人民代表大会第三次会议上\n"
+    "一、2024年工作回顾\n"
+    "过去一年，全省地区生产总值增长5.1%。\n"
+    "二、2025年工作安排\n"
+    "主要预期目标是：地区生产总值增长5.5%左右，固定资产投资增长6%。\n"
+)
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def main_targets(text: str) -> list[tuple]:
+    return [(r["indicator"], r["target_pct"], r["qualifier"]) for r in parse_report(text).targets if r["main"]]
+
+
+# --------------------------------------------------------------------------- encodings and line endings
+
+@pytest.mark.parametrize("encoded", [
+    HENAN.encode("utf-8"),
+    codecs.BOM_UTF8 + HENAN.encode("utf-8"),
+    HENAN.encode("gb18030"),
+    HENAN.encode("utf-16"),  # with its byte-order mark
+    codecs.BOM_UTF16_BE + HENAN.encode("utf-16-be"),
+    HENAN.replace("\n", "\r\n").encode("gb18030"),
+    HENAN.replace("\n", "\r").encode("utf-8"),  # CR-only, as old Mac editors save
+], ids=["utf8", "utf8-bom", "gb18030", "utf16-le-bom", "utf16-be-bom", "gb18030-crlf", "cr-only"])
+def test_every_common_encoding_and_line_ending_reads_the_same_text(tmp_path, encoded):
+    path = write(tmp_path / "2025年河南省政府工作报告.txt", encoded)
+    assert read_report(path) == HENAN
+    assert main_targets(read_report(path)) == [("gdp", 5.5, "about"), ("fai", 6.0, "exact")]
+
+
+def test_cr_only_lines_keep_their_structure(tmp_path):
+    path = write(tmp_path / "r.txt", HENAN.replace("\n", "\r").encode("utf-8"))
+    parsed = parse_report(read_report(path))
+    assert [(o["indicator"], o["outcome_pct"], o["year"]) for o in parsed.outcomes] == [("gdp", 5.1, 2024)]
+    assert (parsed.region, parsed.year) == ("henan", 2025)
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty file"),
+    (b" \n\r\n\t", "empty file"),
+    (HENAN.encode("utf-16-le"), "not a text file (binary, or UTF-16 without a byte-order mark; save it as UTF-8)"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file (binary, or UTF-16 without a byte-order mark; "
+                                              "save it as UTF-8)"),
+    (bytes(range(0x80, 0x100)) * 4, "not readable as text in UTF-8 or GB18030 (binary, or another encoding; "
+                                    "save it as UTF-8)"),
+    (codecs.BOM_UTF16_LE + "主要".encode("utf-16-le")[:-1], "starts with a UTF-16 byte-order mark but is not "
+                                                             "valid UTF-16 (truncated or binary)"),
+], ids=["empty", "blank", "utf16-no-bom", "png", "undecodable", "truncated-utf16"])
+def test_unreadable_files_get_one_line_naming_the_file(tmp_path, data, message):
+    path = write(tmp_path / "report.txt", data)
+    with pytest.raises(ReportError) as err:
+        read_report(path)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_missing_directory_dangling_link_and_pdf(tmp_path):
+    cases = {tmp_path / "nope.txt": "no such file", tmp_path: "is a directory, not a report file",
+             write(tmp_path / "r.pdf", b"%PDF-1.7"): ".pdf is not read; save the report as .txt, .docx or .html"}
+    link = tmp_path / "link.txt"
+    os.symlink(tmp_path / "gone.txt", link)
+    cases[link] = "dangling symbolic link"
+    for path, message in cases.items():
+        with pytest.raises(ReportError) as err:
+            read_report(path)
+        assert str(err.value) == f"{path}: {message}"
+
+
+# --------------------------------------------------------------------------- .docx and .html
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("2025年河南省政府工作报告", level=1)
+    document.add_paragraph("二、2025年工作安排")
+    document.add_paragraph("主要预期目标是：地区生产总值增长5.5%左右，固定资产投资增长6%。")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "指标", "目标"
+    document.add_paragraph("（一）新建农村道路60公里。")
+    path = tmp_path / "河南报告.docx"
+    document.save(path)
+    assert read_report(path) == ("2025年河南省政府工作报告\n二、2025年工作安排\n"
+                                 "主要预期目标是：地区生产总值增长5.5%左右，固定资产投资增长6%。\n指标\t目标\n"
+                                 "（一）新建农村道路60公里。")
+    assert main_targets(read_report(path)) == [("gdp", 5.5, "about"), ("fai", 6.0, "exact")]
+
+
+def test_a_docx_that_is_not_one(tmp_path):
+    path = write(tmp_path / "report.docx", HENAN)
+    with pytest.raises(ReportError) as err:
+        read_report(path)
+    assert str(err.value) == f"{path}: not a readable .docx file (BadZipFile)"
+
+
+PAGE = """<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>2025年河南省政府工作报告_河南省人民政府门户网站</title><script>var x = "地区生产总值增长9%";</script>
+<style>.a{color:red}</style></head><body>
+<div class="top"><ul><li><a href="/">首页</a></li><li>政务公开</li><li>新闻中心</li></ul></div>
+<div class="main"><div class="crumb">当前位置：首页 &gt; 政务公开</div>
+<div id="zoom" class="article"><p>一、2024年工作回顾</p><p>过去一年，全省地区生产总值增长5.1%。</p>
+<p>二、2025年工作安排</p><p>主要预期目标是：地区生产总值增长5.5%左右，<br>固定资产投资增长6%。</p></div></div>
+<div class="footer">河南省人民政府办公厅主办 版权所有 联系我们 网站地图</div>
+</body></html>"""
+
+
+def test_html_main_text_only_with_the_page_title(tmp_path):
+    path = write(tmp_path / "index.html", PAGE.encode("gb18030"))
+    assert read_report(path) == ("2025年河南省政府工作报告_河南省人民政府门户网站\n一、2024年工作回顾\n"
+                                 "过去一年，全省地区生产总值增长5.1%。\n二、2025年工作安排\n"
+                                 "主要预期目标是：地区生产总值增长5.5%左右，\n固定资产投资增长6%。")
+    parsed = parse_report(read_report(path))
+    assert (parsed.region, parsed.year) == ("henan", 2025)
+    assert [(r["indicator"], r["target_pct"]) for r in parsed.targets if r["main"]] == [("gdp", 5.5), ("fai", 6.0)]
+
+
+# --------------------------------------------------------------------------- region and year
+
+@pytest.mark.parametrize("head, region, year", [
+    ("2025年河南省政府工作报告\n", "henan", 2025),
+    ("2024年湖南湘江新区和记AG工作报告\n", "xiangjiang", 2024),  # the scrape's token instead of 政府
+    ("各位代表：\n现在，我代表四川省人民政府，向大会报告工作。\n2025年工作安排\n", "sichuan", 2025),
+    ("——2025年1月18日在云南省第十四届人民代表大会第三次会议上\n我代表省人民政府，向大会报告工作。\n", "yunnan", 2025),
+    ("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n", "china", 2024),
+    ("各位代表：\n现在，我代表国务院，向大会报告政府工作。\n一、2019年工作回顾\n", "china", 2020),
+])
+def test_region_and_year_from_the_text(tmp_path, head, region, year):
+    path = write(tmp_path / "any name.txt", head + "主要预期目标是：地区生产总值增长5%。\n")
+    who = identify(path, read_report(path))
+    assert (who.region, who.year, who.source) == (region, year, "")
+
+
+def test_sidecar_overrides_the_text(tmp_path):
+    path = write(tmp_path / "r.txt", HENAN)
+    write(tmp_path / "r.txt.meta.yaml", "region: 湖南省\nyear: 2024\nsource: 湖南日报 2024-01-22\n")
+    who = identify(path, read_report(path))
+    assert (who.region, who.year, who.source) == ("hunan", 2024, "湖南日报 2024-01-22")
+
+
+def test_neither_text_nor_sidecar_settles_it(tmp_path):
+    path = write(tmp_path / "notes.txt", "主要预期目标是：地区生产总值增长9%。\n")
+    with pytest.raises(ReportError) as err:
+        identify(path, read_report(path))
+    assert str(err.value) == (
+        f"{path}: cannot tell the region and year from the text (no title such as 2025年河南省政府工作报告, "
+        "我代表X人民政府 or dated ——2025年1月18日在... line); add notes.txt.meta.yaml with region:, year:")
+    write(tmp_path / "notes.txt.meta.yaml", "region: henan\n")
+    with pytest.raises(ReportError) as err:
+        identify(path, read_report(path))
+    assert str(err.value).endswith("cannot tell the year from the text (no title such as 2025年河南省政府工作报告, "
+                                   "我代表X人民政府 or dated ——2025年1月18日在... line); "
+                                   "add notes.txt.meta.yaml with year:")
+
+
+@pytest.mark.parametrize("sidecar, message", [
+    ("", "empty sidecar; give region, year and/or source"),
+    ("- henan\n", "must be a mapping of region, year, source"),
+    ("region: henan\nvintage: first\n", "unknown key 'vintage'; allowed: region, year, source"),
+    ("region: 河南x\n", "region '河南x' is not a known slug or Chinese name"),
+    ("year: '2025'\n", "year '2025' is not a year such as 2025"),
+    ("year: 1800\n", "year 1800 is not a year such as 2025"),
+    ("a: &x [1, 2]\nb: *x\n", "YAML aliases (*name) are not accepted in a sidecar"),
+    ("region: [henan\n", "not valid YAML (expected ',' or ']', but got '<stream end>')"),
+], ids=["empty", "list", "unknown-key", "unknown-region", "year-string", "year-range", "alias", "malformed"])
+def test_bad_sidecars_are_named(tmp_path, sidecar, message):
+    path = write(tmp_path / "r.txt", HENAN)
+    side = write(tmp_path / "r.txt.meta.yaml", sidecar)
+    with pytest.raises(ReportError) as err:
+        identify(path, read_report(path))
+    assert str(err.value).replace(f"{side}:2:", f"{side}:") == f"{side}: {message}"
+
+
+def test_sidecar_not_utf8_and_too_large(tmp_path):
+    path = write(tmp_path / "r.txt", HENAN)
+    side = write(tmp_path / "r.txt.meta.yaml", "region: 河南省\n".encode("gb18030"))
+    with pytest.raises(ReportError, match="^" + str(side) + ": not UTF-8$"):
+        identify(path, HENAN)
+    write(side, "# " + "x" * 70_000 + "\nregion: henan\n")
+    with pytest.raises(ReportError) as err:
+        identify(path, HENAN)
+    assert str(err.value) == f"{side}: larger than 64 KB; a sidecar holds region, year, source"
+
+
+# --------------------------------------------------------------------------- the stage over a folder
+
+def run_stage(reports: Path, tmp_path: Path, capsys) -> tuple[int, str]:
+    code = targets.main(reports, tmp_path / "no_curated.csv", tmp_path / "out")
+    return code, capsys.readouterr().err
+
+
+def test_same_report_under_two_names_is_read_once(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    write(reports / "2025年河南省政府工作报告.txt", HENAN)
+    write(reports / "henan_2025_copy.txt", HENAN.replace("\n", "\r\n").encode("gb18030"))
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert code == 0
+    assert f"{reports / 'henan_2025_copy.txt'}: same text as 2025年河南省政府工作报告.txt, read once" in err
+    reg = pd.read_csv(tmp_path / "out" / "target_registry.csv")
+    assert reg[["region", "year", "indicator", "target_pct"]].values.tolist() == [
+        ["henan", 2025, "gdp", 5.5], ["henan", 2025, "fai", 6.0]]
+    assert reg["source"].str.endswith("2025年河南省政府工作报告.txt").all()
+
+
+def test_two_different_texts_for_one_region_and_year(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    first = write(reports / "a.txt", HENAN)
+    second = write(reports / "b.txt", HENAN.replace("5.5%左右", "6%左右"))
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert code == 1
+    assert err.strip().splitlines() == [
+        f"targets: {first} and {second}: two different texts for henan 2025; keep one "
+        "(or correct one's region or year in its .meta.yaml)"]
+
+
+def test_report_without_targets_stops_the_stage(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    path = write(reports / "2025年河南省政府工作报告.txt", "2025年河南省政府工作报告\n各位代表：\n")
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert code == 1
+    assert err.strip().splitlines() == [
+        f"targets: {path}: no targets found (no 主要预期目标 paragraph and no quantified commitment in a plan part)"]
+
+
+def test_stage_reads_docx_html_and_sidecars_and_skips_readme(tmp_path, capsys):
+    docx = pytest.importorskip("docx")
+    reports = tmp_path / "reports"
+    write(reports / "index.html", PAGE.encode("gb18030"))
+    document = docx.Document()
+    document.add_paragraph("2024年河南省政府工作报告")
+    document.add_paragraph("主要预期目标是：地区生产总值增长6%左右。")
+    document.save(reports / "河南2024.docx")
+    write(reports / "seed.txt", "2024年和记AG工作的总体要求是：坚持稳中求进。主要预期目标是：地区生产总值增长7%以上。\n")
+    write(reports / "seed.txt.meta.yaml", "region: 湘江新区\nyear: 2024\n")
+    write(reports / "README.md", "where these reports came from\n")
+    code, _ = run_stage(reports, tmp_path, capsys)
+    assert code == 0
+    reg = pd.read_csv(tmp_path / "out" / "target_registry.csv")
+    got = reg[reg["main"]][["region", "year", "indicator", "target_pct", "qualifier"]].values.tolist()
+    assert got == [["henan", 2024, "gdp", 6.0, "about"], ["henan", 2025, "gdp", 5.5, "about"],
+                   ["henan", 2025, "fai", 6.0, "exact"], ["xiangjiang", 2024, "gdp", 7.0, "at_least"]]
+
+
+# --------------------------------------------------------------------------- last year's outcomes
+
+OUTCOMES = (
+    "一、2024年工作回顾\n"
+    "2024年全省地区生产总值增长5.1%。全疆地区生产总值同比增长6.1%。地区生产总值预计增长5.8%。"
+    "全省地区生产总值达到6.36万亿元、增长5.2%。规模以上工业增加值下降2%。社会消费品零售总额增长-2%。\n"
+    "二、2025年工作安排\n"
+    "主要预期目标是：地区生产总值增长5.5%左右。\n"
+)
+
+
+def test_outcome_labels_map_whatever_the_prefix_or_suffix():
+    rows = parse_report(OUTCOMES, region="xinjiang", year=2025).outcomes
+    got = [(o["indicator"], o["measure"], o["outcome_pct"], o["value"], o["unit"], o["level_cny_100m"]) for o in rows]
+    assert got == [
+        ("gdp", "growth", 5.1, 5.1, "%", None),
+        ("gdp", "growth", 6.1, 6.1, "%", None),
+        ("gdp", "growth", 5.8, 5.8, "%", None),
+        ("gdp", "level", None, 6.36, "万亿元", 63600.0),
+        ("gdp", "growth", 5.2, 5.2, "%", None),
+        ("industrial_va", "growth", -2.0, -2.0, "%", None),
+        ("retail_sales", "growth", -2.0, -2.0, "%", None),
+    ]
+    assert [o["estimated"] for o in rows] == [False, False, True, False, False, False, False]
+    assert {o["year"] for o in rows} == {2024}
+
+
+@pytest.mark.parametrize("label, slug", [
+    ("全省地区生产总值", "gdp"), ("2024年全省地区生产总值", "gdp"), ("全疆地区生产总值同比", "gdp"),
+    ("地区生产总值预计", "gdp"), ("全社会固定资产投资", "fai_total"), ("全川规上工业增加值", "industrial_va"),
+    ("海洋生产总值", None), ("农村居民人均可支配收入", None),
+])
+def test_outcome_indicator(label, slug):
+    assert outcome_indicator(label) == slug
+
+
+def test_levels_in_100m_yuan():
+    assert [level_cny_100m(6.36, "万亿元"), level_cny_100m(4500.0, "亿元"), level_cny_100m(52000.0, "万元"),
+            level_cny_100m(12.0, "亿美元"), level_cny_100m(3.0, "万人")] == [63600.0, 4500.0, 5.2, None, None]
+
+
+def test_a_folder_among_the_reports_is_an_error(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    write(reports / "2025年河南省政府工作报告.txt", HENAN)
+    (reports / "2024.txt").mkdir()
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert (code, err.strip()) == (1, f"targets: {reports / '2024.txt'}: is a directory, not a report file")
