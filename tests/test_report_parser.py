@@ -331,3 +331,42 @@ def test_decoding_utf8_bom_and_gb18030():
 
 def test_words_that_contain_a_unit_are_not_quantities():
     assert find_quantities(normalize("开展十亿项目引培行动，5G基站，2024年")) == []
+
+
+# --------------------------------------------------------------------------- the committed reports, any name
+
+@pytest.fixture(scope="module")
+def committed():
+    from pipeline import targets as stage
+    return stage.parse_reports(paths.RAW_REPORTS)
+
+
+# China's GDP targets as the reports state them (2020 set none); read by hand from the texts.
+CHINA_GDP = {2014: (7.5, None, "about"), 2015: (7.0, None, "about"), 2016: (6.5, 7.0, "range"),
+             2017: (6.5, None, "about"), 2018: (6.5, None, "about"), 2019: (6.0, 6.5, "range"),
+             2021: (6.0, None, "at_least"), 2022: (5.5, None, "about"), 2023: (5.0, None, "about"),
+             2024: (5.0, None, "about"), 2025: (5.0, None, "about")}
+
+
+def test_national_reports_give_china_gdp_targets(committed):
+    reg, _ = committed
+    gdp = reg[(reg["region"] == "china") & reg["main"] & (reg["indicator"] == "gdp")]
+    got = {int(r.year): (r.target_pct, None if r.target_high_pct != r.target_high_pct else r.target_high_pct,
+                         r.qualifier) for r in gdp.itertuples()}
+    assert got == CHINA_GDP
+    assert sorted(set(reg.loc[reg["region"] == "china", "year"].astype(int))) == list(range(2014, 2026))
+
+
+def test_national_review_outcomes_continue_the_named_indicator(committed):
+    _, outcomes = committed
+    gdp = outcomes[(outcomes["region"] == "china") & (outcomes["indicator"] == "gdp") & (outcomes["measure"] == "growth")]
+    assert dict(zip(gdp["year"].astype(int), gdp["outcome_pct"])) == {
+        2013: 7.7, 2014: 7.4, 2015: 6.9, 2016: 6.7, 2017: 6.9, 2018: 6.6, 2019: 6.1, 2021: 8.1, 2022: 3.0, 2023: 5.2}
+
+
+def test_committed_reports_are_byte_identical_to_the_reference_copies():
+    if not SHARED_REPORTS.is_dir():
+        pytest.skip("reference reports not available")
+    shared = {p.read_bytes() for p in [*SHARED_REPORTS.glob("*.txt"), *SHARED_REPORTS.glob("national/*.txt")]}
+    ours = [p for p in paths.RAW_REPORTS.iterdir() if not p.name.endswith(".meta.yaml")]
+    assert len(ours) == 19 and all(p.read_bytes() in shared for p in ours)

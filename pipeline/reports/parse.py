@@ -28,6 +28,8 @@ _RELATIVE_RE = re.compile(
     r"(?:与|和|同)(?P<ref>[^,;。:、]{1,14}?)(?P<sync>基本同步|同步)"
     r"|(?P<cmp>略高于|高于|快于|跑赢)(?P<ref2>[^,;。:、]{1,14}?)(?:的)?(?:增长|增速|增幅)?(?=[,;。:、]|$))"
 )
+_BASE_WORDS = ("比上年", "比去年", "较上年", "较去年", "同比", "比上年同期")
+_ECONOMY = {"经济发展": "gdp", "经济": "gdp"}  # 居民收入增长和经济发展同步 (2014, 2015 national reports)
 _POSITIVE_RE = re.compile(r"(?P<subj>[^,;。:、]*?)(?:实现|保持)正增长")
 
 
@@ -180,6 +182,8 @@ class _Extractor:
             if q.unit not in ("%", "pp") and verb not in ("增长", "增加", "下降", "减少"):
                 measure = "level"
         label = "" if label in ("力争", "争取", "努力争取") else _strip_lead(label)  # 增长6.5%左右、力争7%
+        if label in _BASE_WORDS:
+            label = ""  # 56.9万亿元,比上年增长7.7%: the growth is of the thing just named
         prev_i = self._last_kept  # thresholds and skipped numbers in between do not count
         continues = prev_i >= 0 and quantities[prev_i].post_end <= item_start \
             and not _PAREN_NOTE.sub("", norm[quantities[prev_i].post_end:item_start]).strip("、, ")
@@ -301,7 +305,7 @@ class _Extractor:
         ref_slug = indicator_for(ref) or indicator_for(ref, "增长")
         if ref_slug is None:
             ref_core, _ = _strip_tail(ref, ("增长", "增速", "的"))
-            ref_slug = indicator_for(ref_core, "增长") or indicator_for(ref_core)
+            ref_slug = indicator_for(ref_core, "增长") or indicator_for(ref_core) or _ECONOMY.get(ref_core)
         if m.group("sync"):
             code, wording = "in_step", m.group("sync")
         else:

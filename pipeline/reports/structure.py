@@ -10,8 +10,9 @@ _L1_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三�
 _L2_RE = re.compile(r"^\s*(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+是)")
 _PLAN_WORDS = re.compile(r"安排|要求|目标|任务|重点工作|工作建议|部署|民生实事")
 _NOTES_WORDS = re.compile(r"名词解释|注释|附注|名词说明")
-_REVIEW_START = re.compile(r"^\s*(?:过去一年|一年来|回顾过去|(?:19|20)\d\d\s*年工作回顾)")
+_REVIEW_START = re.compile(r"^\s*(?:过去一年|一年来|回顾过去|去年,|刚刚过去的(?:19|20)\d\d年|(?:19|20)\d\d\s*年工作回顾)")
 _PLAN_START = re.compile(r"总体要求|总的要求|主要预期目标|工作安排")
+_PLAN_LEAD = re.compile(r"^\s*(?:今年|综合研判形势)")  # national excerpts: no headings between review and plan
 
 
 @dataclass
@@ -67,7 +68,7 @@ def structure(text: str, norm: str) -> Structure:
         else:
             if part == "preamble" and _REVIEW_START.match(body):
                 part, seen_review = "review", True
-            if part in ("preamble", "review") and _PLAN_START.search(body[:60]):
+            if part in ("preamble", "review") and (_PLAN_START.search(body[:60]) or _PLAN_LEAD.match(body)):
                 part, seen_plan = "plan", True
             lead = re.match(r"\s*([^。!?,:;]{2,20})。", raw_line)
             if lead and not re.search(r"\d", lead.group(1)):
