@@ -36,7 +36,7 @@ _WORDING = {
     "同步": "in_step", "与经济增长同步": "in_step", "基本同步": "in_step",
     "实现正增长": "positive", "正增长": "positive",
     "": "exact", "bare": "exact",
-    # further wordings met in work reports (pipeline/reports/parse.py)
+    # further wordings met in work reports (pipeline/report_parser.py)
     "以下": "at_most", "上下": "about", "约": "about", "大约": "about", "超": "exceed", "逾": "exceed",
     "多": "exceed", "余": "exceed", "争取": "strive", "略高于": "above", "跑赢": "above",
 }
