@@ -57,7 +57,10 @@ def timing(report_dir: Path, repeat: int) -> None:
         corpus.mkdir()
         for i in range(N_REPORTS):
             src = files[i % len(files)]
-            (corpus / f"{PROVINCES[i % len(files)]}_{2025 + i // len(files)}.txt").write_bytes(src.read_bytes())
+            name = f"{PROVINCES[i % len(files)]}_{2025 + i // len(files)}.txt"
+            # distinct texts with their own year: the stage reads a text saved twice only once (issue 11)
+            (corpus / name).write_bytes(src.read_bytes() + f"\n（副本{i}）\n".encode("utf-8"))
+            (corpus / f"{name}.meta.yaml").write_text(f"year: {2025 + i // len(files)}\n", encoding="utf-8")
         for _ in range(repeat):
             start = time.perf_counter()
             for path in sorted(corpus.glob("*.txt")):

@@ -140,3 +140,21 @@ def test_report_files_are_every_file_but_sidecars_readmes_and_hidden_ones(tmp_pa
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     assert [p.name for p in targets.report_files(tmp_path)] == ["2025年湖南省政府工作报告.txt", "b.docx", "c", "sub"]
+
+
+def test_cli_reads_region_from_text_or_sidecar_and_names_bad_files(tmp_path, capsys):
+    path = tmp_path / "2025年河南省人民政府工作报告.txt"
+    path.write_bytes("2025年河南省政府工作报告\n主要预期目标是：地区生产总值增长5.5%左右。\n".encode("gb18030"))
+    code, out = run_cli([str(path)], capsys)
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0 and frame[["region", "year", "indicator", "target_pct"]].values.tolist() == [
+        ["henan", 2025, "gdp", 5.5]]
+    code, out = run_cli([str(path), "--region", "湖南省"], capsys)
+    assert pd.read_csv(io.StringIO(out))["region"].tolist() == ["hunan"]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert cli.main(["targets", str(empty)]) == 2
+    assert capsys.readouterr().err == f"{empty}: empty file\n"
+    assert cli.main(["targets", str(path), "--region", "湖南x"]) == 2
+    assert capsys.readouterr().err == ("--region: unknown region '湖南x' (a slug such as hunan or a name such as "
+                                       "湖南省)\n")

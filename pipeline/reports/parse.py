@@ -1,6 +1,7 @@
 """Targets and outcomes of one report text, by deterministic rules (see the package docstring)."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,7 @@ class _Extractor:
         self.st = structure(text, self.norm)
         self.qmask = _quote_mask(self.norm)
         self.quantities = [q for q in find_quantities(self.norm) if not self.qmask[q.start]]
+        self._starts = [q.start for q in self.quantities]
         self.main_span = self._main_span()
         self._groups: dict[int, tuple[list[str], str, str]] = {}
         self._list_head: dict[int, int] = {}
@@ -103,13 +105,19 @@ class _Extractor:
         return self._has_quantity(a, b) or bool(re.search(r"同步|高于|快于|正增长", self.norm[a:b]))
 
     def _has_quantity(self, a: int, b: int) -> bool:
-        return any(a <= q.start < b for q in self.quantities)
+        return self._first_start(a, b) is not None
+
+    def _first_start(self, a: int, b: int) -> int | None:
+        """Start of the first quantity in [a, b): a bisection, so a long report stays linear."""
+        i = bisect.bisect_left(self._starts, a)
+        return self._starts[i] if i < len(self._starts) and self._starts[i] < b else None
 
     # -- one quantity in context
     def _item_start(self, idx: int, quantities: list[Quantity]) -> int:
         q = quantities[idx]
         start = _last_boundary(self.norm, q.start, _CLAUSE_BOUNDARY)
-        for prev in reversed(quantities[:idx]):
+        for j in range(idx - 1, -1, -1):
+            prev = quantities[j]
             if prev.post_end <= start:
                 break
             if self._is_listed(prev):
@@ -149,7 +157,7 @@ class _Extractor:
         if position == "pre":
             if q.unit == "%" or q.is_money or q.chinese:
                 return None
-            if q.post in ("以上", "以下", "以内") and any(q.post_end <= o.start < clause_end for o in quantities):
+            if q.post in ("以上", "以下", "以内") and self._first_start(q.post_end, clause_end) is not None:
                 return None  # a threshold: the phrase counts something else (10亿元以上投资项目20个)
             bare = head
             for w in ("约", "近", "超", "逾", "共", "累计", "再"):
@@ -198,7 +206,7 @@ class _Extractor:
             label = names[0] if names else labels[prev_i]
             self._groups[idx] = (names[1:], measure, verb)
         if position == "pre":
-            noun_end = next((o.start for o in quantities if q.post_end <= o.start < clause_end), clause_end)
+            noun_end = self._first_start(q.post_end, clause_end) or clause_end
             noun, _ = _strip_tail(norm[q.post_end:noun_end], _CHAIN_WORDS + ("超", "约", "近"))
             if chained:
                 label, span_start = self._pre_verb, q.start  # 建设15个A和7个B: B is also 建设
@@ -271,7 +279,7 @@ class _Extractor:
         return row
 
     # -- relative targets (居民收入增长高于经济增速)
-    def _relatives(self, a: int, b: int, taken: list[tuple[int, int]]) -> list[dict]:
+    def _relatives(self, a: int, b: int, taken: bytearray) -> list[dict]:
         rows = []
         pos = a
         norm = self.norm
@@ -281,7 +289,7 @@ class _Extractor:
             marker = _LIST_MARK.match(clause)
             if marker:
                 pos, clause = pos + marker.end(), clause[marker.end():]
-            if clause and not any(s <= pos < e for s, e in taken) and not re.search(r"\d", clause) \
+            if clause and not taken[pos] and not re.search(r"\d", clause) \
                     and not self.qmask[pos]:
                 row = self._relative(clause, pos)
                 if row:
@@ -327,7 +335,7 @@ class _Extractor:
         quantities = self.quantities
         labels: dict[int, str] = {}
         main = self.main_span
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(self.norm))  # 1 inside the phrase of a quantity already kept
         for i, q in enumerate(quantities):
             part = self.st.line_at(q.start).part
             in_main = bool(main and main[0] <= q.start < main[1])
@@ -337,7 +345,7 @@ class _Extractor:
             if d is None:
                 continue
             row = self._base_row(q, d)
-            taken.append(d["span"])
+            taken[d["span"][0]:d["span"][1]] = b"\x01" * (d["span"][1] - d["span"][0])
             if in_main:
                 row.update(main=True, section="主要预期目标", subsection="")
                 targets.append(row)

@@ -47,45 +47,72 @@ _TAIL_NOUNS = re.compile(r"^的?(?:水平|目标|任务|规模|左右)")
 _LIST_MARK = re.compile(r"\s*(?:\d+[.、)]|\(\d+\)|[一二三四五六七八九十]+、|——|-)\s*")  # use .match
 
 
+_QUOTE_EVENT = re.compile("[\"\n" + _OPEN_QUOTES + _CLOSE_QUOTES + "]")
+
+
 def _quote_mask(norm: str) -> bytearray:
-    """1 where a character sits inside “...”, 《...》 and the like (reset at each line end)."""
-    mask, depth = bytearray(len(norm)), 0
-    for i, ch in enumerate(norm):
+    """1 where a character sits inside “...”, 《...》 and the like (reset at each line end).
+
+    Walks the quote marks and line ends only (a regex finds them), so a 50 MB report costs little.
+    """
+    mask, depth, last = bytearray(len(norm)), 0, 0
+    for m in _QUOTE_EVENT.finditer(norm):
+        i, ch = m.start(), m.group()
+        if depth and i > last:
+            mask[last:i] = b"\x01" * (i - last)
         if ch == '"':
             depth = 0 if depth else 1
         elif ch in _OPEN_QUOTES:
             depth += 1
         elif ch in _CLOSE_QUOTES:
             depth = max(0, depth - 1)
-        elif ch == "\n":
+        else:
             depth = 0
-        elif depth:
-            mask[i] = 1
+        last = i + 1
+    if depth and last < len(norm):
+        mask[last:] = b"\x01" * (len(norm) - last)
     return mask
+
+
+_WINDOW = 256  # boundary searches look this far at a time, so a text without punctuation stays linear
 
 
 def _last_boundary(norm: str, pos: int, chars: str, floor: int = 0) -> int:
     """Index after the last boundary character before ``pos`` (``floor`` at most)."""
-    for i in range(pos - 1, floor - 1, -1):
-        if norm[i] in chars:
-            return i + 1
+    hi = pos
+    while hi > floor:
+        lo = max(floor, hi - _WINDOW)
+        found = max(norm.rfind(c, lo, hi) for c in chars)
+        if found >= 0:
+            return found + 1
+        hi = lo
     return floor
 
 
 def _next_boundary(norm: str, pos: int, chars: str) -> int:
-    for i in range(pos, len(norm)):
-        if norm[i] in chars:
-            return i
-    return len(norm)
+    lo, n = pos, len(norm)
+    while lo < n:
+        hi = min(n, lo + _WINDOW)
+        found = [i for i in (norm.find(c, lo, hi) for c in chars) if i >= 0]
+        if found:
+            return min(found)
+        lo = hi
+    return n
+
+
+@lru_cache(maxsize=None)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _strip_tail(label: str, words) -> tuple[str, str]:
     """Drop trailing ``words`` repeatedly; returns (label, first word removed nearest the number)."""
     nearest = ""
     changed = True
+    ordered = _longest_first(tuple(words))
     while changed and label:
         changed = False
-        for w in sorted(words, key=len, reverse=True):
+        for w in ordered:
             if label.endswith(w):
                 label, changed = label[: -len(w)], True
                 nearest = nearest or w
