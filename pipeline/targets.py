@@ -35,8 +35,8 @@ _COMPARED = ("target_pct", "target_high_pct", "qualifier", "relative_to")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", help="a work report: text (UTF-8, GB18030, UTF-16 with BOM), .docx or .html")
-    parser.add_argument("--region", help="region slug (default: from the report's title, else empty)")
-    parser.add_argument("--year", type=int, help="plan year (default: from the text, else empty)")
+    parser.add_argument("--region", help="region slug or Chinese name (default: sidecar, else the text, else empty)")
+    parser.add_argument("--year", type=int, help="plan year (default: sidecar, else the text, else empty)")
     parser.add_argument("--out", help="write the CSV here instead of stdout")
     parser.add_argument("--outcomes", action="store_true", help="the review part's outcomes instead of targets")
     parser.add_argument("--stage", action="store_true", help=(
