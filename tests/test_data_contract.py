@@ -77,8 +77,13 @@ def test_seed_report_is_byte_identical():
     assert digest(RAW_REPORTS / "xiangjiang_2024.txt") == digest(SHARED / "reports" / "xiangjiang_2024.txt")
 
 
-def test_no_provincial_report_texts_are_committed():
-    assert [p.name for p in RAW_REPORTS.glob("*.txt")] == ["xiangjiang_2024.txt"]
+def test_committed_report_texts_are_the_listed_ones():
+    """Issue 11 commits the provincial 2025 and national 2014-2025 reports (provenance in data/raw/README.md)."""
+    expected = {"xiangjiang_2024.txt", "2025年北京市政府工作报告.txt", "2025年河南省人民政府工作报告.txt",
+                "广东省2025年政府工作报告（南方日报）.txt", "sichuan_2025.txt", "yunnan_2025.txt", "zhejiang_2025.txt",
+                "2024年国务院政府工作报告.txt", "政府工作报告（2025年3月5日）.txt",
+                *(f"china_{y}.txt" for y in range(2014, 2024))}
+    assert {p.name for p in RAW_REPORTS.glob("*.txt")} == expected
 
 
 def test_build_observations_types_and_jan_feb_span():
