@@ -220,3 +220,17 @@ def test_import_portal_cli_reports_the_sidecar_and_exits_1(tmp_path):
     r = subprocess.run([sys.executable, "-m", "pipeline", "import-portal", str(export)], cwd=ROOT,
                        capture_output=True, text=True)
     assert (r.returncode, r.stdout, r.stderr) == (1, "", f"{meta}:1:vintage: vintage 'final'; one of first, latest\n")
+
+
+def test_unwritable_out_is_one_line_with_the_error_type(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    export = write(tmp_path / "export.csv", ZH)
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    r = subprocess.run([sys.executable, "-m", "pipeline", "import-portal", str(export), "--out", str(folder)],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert (r.returncode, r.stderr) == (1, f"import-portal: {folder}: IsADirectoryError: Is a directory\n")

@@ -182,3 +182,12 @@ def test_track_record_mistakes_are_one_line():
     assert (r.returncode, r.stdout, r.stderr) == (
         1, "", "track-record: no target of xizang/fai in the data (targets are in data/raw/targets.csv, "
                "data/raw/targets/ and the reports in data/raw/reports/)\n")
+
+
+def test_explore_helpers_take_names_as_people_type_them():
+    from pipeline import explore
+
+    by_name = explore.ytd_paths("湖南", "地区生产总值")
+    assert by_name.equals(explore.ytd_paths("hunan", "gdp")) and by_name.loc[12, 2017] == 8.0
+    with pytest.raises(registry.UnknownName, match=r"^unknown region '湖男'; did you mean: 湖南省 \(hunan\)"):
+        explore.ytd_paths("湖男", "gdp")

@@ -158,6 +158,18 @@ def test_duplicate_across_files_names_the_other_file(tmp_path):
         f"{b}:2:value: conflicting duplicate: china/industrial_va/2024-03/ytd_growth_pct/first is 6.2 here but 6.1 at {a}:2"]
 
 
+def test_ingest_refuses_two_raw_files_giving_one_key_two_values(tmp_path):
+    from pipeline import ingest
+    from pipeline.validate import DEFAULT_LIMITS, RawDataError
+
+    a = write(tmp_path / "a.csv", HEADER + OK)
+    b = write(tmp_path / "b.csv", HEADER + OK.replace("2024-03", "2024-04") + OK.replace("6.1", "6.2"))
+    with pytest.raises(RawDataError) as err:
+        ingest.load_raw([a, b], [], [], DEFAULT_LIMITS)
+    assert [str(p) for p in err.value.problems] == [
+        f"{b}:3:value: conflicting duplicate: china/industrial_va/2024-03/ytd_growth_pct/first is 6.2 here but 6.1 at {a}:2"]
+
+
 def test_identical_duplicate_is_not_a_problem(tmp_path):
     a = write(tmp_path / "a.csv", HEADER + OK)
     b = write(tmp_path / "b.csv", HEADER + OK.replace("NBS release 2024-04-16", "another reprint"))
