@@ -3,7 +3,9 @@
 Reads data/raw/indicators/*.csv (the raw schema), data/raw/portal/*.csv (portal exports, with an
 optional FILE.meta.yaml sidecar), data/raw/targets.csv (curated targets) and data/raw/targets/*.csv
 (further targets in the same schema, e.g. yearbook extracts). Writes nothing when any check fails:
-every problem is printed as PATH:ROW:COLUMN and the stage exits 1. Never writes to data/raw.
+every problem is printed as PATH:ROW:COLUMN and the stage exits 1. Never writes to data/raw. Two files
+giving one key (region, indicator, period, measure, vintage) two values is such a problem, naming both;
+portal rows the indicator map does not know are listed by name on stderr and skipped.
 
 Outputs: observations.csv (one row per region, indicator, period, measure and vintage),
 targets.csv (qualifier resolved to its code, wording kept) and ingest_summary.json (row counts,

@@ -4,7 +4,9 @@
 told apart by the header) and exits 1 with one ``PATH:ROW:COLUMN: message`` line per problem.
 The ingest stage runs the same checks and refuses to write anything when a problem is found.
 ROW is the 1-based line number in the file (1 is the header); COLUMN is ``-`` for whole-row or
-whole-file problems.
+whole-file problems. A file that cannot be read at all (missing, a directory, a dangling link) is
+``PATH: message``. Numbers must be written as releases print them (see ``plain_number``), periods in
+ASCII digits from 1949 to a year ahead; the plausible ranges come from params.yaml ``ingest``.
 """
 from __future__ import annotations
 
@@ -168,7 +170,7 @@ def read_raw_csv(path: Path | str, expected: list[str]) -> tuple[RawTable | None
     return RawTable(p, header, rows, lines), problems
 
 
-def _number(text: str) -> float | None:
+def plain_number(text: str) -> float | None:
     """A plainly written finite number, else None (see _PLAIN_NUMBER)."""
     if not _PLAIN_NUMBER.match(text):
         return None
@@ -228,7 +230,7 @@ def check_indicator_rows(table: RawTable, limits: dict[str, float] | None = None
             bad("period", why, "period-format")
         else:
             year, month = int(row["period"][:4]), int(row["period"][5:7])
-        value = _number(row["value"])
+        value = plain_number(row["value"])
         if row["value"] == "":
             bad("value", "value is empty (leave the row out when the figure is missing)", "numeric-value")
         elif value is None:
@@ -273,7 +275,7 @@ def check_indicator_tables(tables: list[RawTable]) -> list[Problem]:
     levels: dict[tuple, list[tuple[int, float, str, int]]] = {}
     for table in tables:
         for row, line in zip(table.rows, table.lines):
-            value = _number(row["value"])
+            value = plain_number(row["value"])
             m = _PERIOD.match(row["period"])
             if value is None or not m:
                 continue
@@ -323,7 +325,7 @@ def check_target_rows(table: RawTable, seen: dict[tuple, tuple[str, int]] | None
         except ValueError as exc:
             bad("qualifier", str(exc), "known-qualifier")
             code = None
-        low, high = _number(row["target_pct"]), _number(row["target_high_pct"])
+        low, high = plain_number(row["target_pct"]), plain_number(row["target_high_pct"])
         if row["target_pct"] and low is None:
             bad("target_pct", number_problem("target_pct", row["target_pct"]))
         if row["target_high_pct"] and high is None:

@@ -27,7 +27,7 @@ import yaml
 
 from ..paths import REGISTRIES
 from ..schema import RAW_INDICATOR_COLUMNS, VINTAGES
-from ..validate import MAX_SIDECAR_BYTES, Problem, _number, decode_text, number_problem, read_file_bytes
+from ..validate import MAX_SIDECAR_BYTES, Problem, decode_text, number_problem, plain_number, read_file_bytes
 
 SIDECAR_KEYS = ("region", "vintage", "source")
 
@@ -275,7 +275,7 @@ def _row_values(p: str, line: int, cells: list[str], labels: list[str], periods:
         cell = cells[j] if j < len(cells) else ""
         if cell in {"", "--", "…", "..."}:
             continue
-        number = _number(cell)
+        number = plain_number(cell)
         if number is None:
             problems.append(Problem(p, line, label, number_problem("cell", cell), "numeric-value"))
             continue
