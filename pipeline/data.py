@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from . import ingest, qualifiers
-from .errors import InputError
 from .paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, TARGETS
 from .schema import OBSERVATION_KEY, RAW_TARGET_COLUMNS, TARGET_COLUMNS
 from .validate import (Problem, RawDataError, RawTable, check_target_rows, decode_text, load_limits, read_file_bytes,
@@ -24,7 +23,6 @@ from .validate import (Problem, RawDataError, RawTable, check_target_rows, decod
 TARGET_REGISTRY = PROCESSED / "target_registry.csv"
 TARGET_KEY = ["region", "year", "indicator"]
 
-SERIES_KEY = ["region", "indicator", "measure"]
 
 
 def period_index(year: int, month: int) -> int:
