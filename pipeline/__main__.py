@@ -41,7 +41,44 @@ def main(argv: list[str] | None = None) -> int:
     cmd_parser = argparse.ArgumentParser(prog=f"python -m pipeline {argv[0]}", description=help_text)
     module.add_arguments(cmd_parser)
     args = cmd_parser.parse_args(argv[1:])
-    return int(module.run(args) or 0)
+    try:
+        return int(module.run(args) or 0)
+    except known_mistakes() as exc:
+        return report_mistake(argv[0], exc)
+
+
+def known_mistakes() -> tuple[type[BaseException], ...]:
+    """Exception types that mean a user mistake (imported late: start-up stays fast)."""
+    from .errors import InputError
+    from .registry import UnknownName
+    from .validate import RawDataError
+
+    return InputError, UnknownName, RawDataError, OSError
+
+
+def report_mistake(command: str, exc: BaseException) -> int:
+    """The last-resort handler: a user mistake becomes its line(s) on stderr and exit 1 (data) or 2 (argument).
+
+    Only the types of known_mistakes() get here; any other exception is a bug and keeps its traceback.
+    An OSError (a file that cannot be read) is printed with its type, so a bug is not mistaken for a typo.
+    """
+    from .errors import InputError
+    from .registry import UnknownName
+    from .validate import RawDataError
+
+    if isinstance(exc, RawDataError):
+        lines, code = [str(p) for p in exc.problems], 1
+    elif isinstance(exc, InputError):
+        lines, code = exc.lines, exc.code
+    elif isinstance(exc, UnknownName):
+        lines, code = [str(exc)], 2
+    else:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        lines, code = [f"{where}{type(exc).__name__}: {exc.strerror or exc}"], 1
+    prefix = "" if isinstance(exc, RawDataError) else f"{command}: "
+    for line in lines:
+        print(prefix + line, file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

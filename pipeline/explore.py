@@ -13,6 +13,12 @@ from .forecasters import history_from_observations
 from .paths import PROCESSED
 
 
+def _slugs(region: str | None = None, indicator: str | None = None) -> tuple[str | None, str | None]:
+    """Names as people type them (湖南, GDP, 地区生产总值) to slugs; registry.UnknownName suggests the closest."""
+    return (registry.resolve_region(region) if region is not None else None,
+            registry.resolve_indicator(indicator) if indicator is not None else None)
+
+
 def coverage(obs: pd.DataFrame | None = None, named_only: bool = True) -> pd.DataFrame:
     """Per region, indicator, measure and vintage: number of figures and the first and last period."""
     obs = data.load_observations() if obs is None else obs
@@ -24,6 +30,7 @@ def coverage(obs: pd.DataFrame | None = None, named_only: bool = True) -> pd.Dat
 
 def ytd_paths(region: str, indicator: str, years: list[int] | None = None, obs: pd.DataFrame | None = None) -> pd.DataFrame:
     """YTD growth by month (rows) and year (columns), first release preferred, with two-year averages alongside."""
+    region, indicator = _slugs(region, indicator)
     obs = data.load_observations() if obs is None else obs
     s = history_from_observations(obs, region, indicator)
     if years:
@@ -37,6 +44,7 @@ def plot_paths(ax, region: str, indicator: str, years: list[int], obs: pd.DataFr
     from .plots import use_cjk_font
 
     use_cjk_font()
+    region, indicator = _slugs(region, indicator)
     targets = data.load_targets() if targets is None else targets
     paths = ytd_paths(region, indicator, years, obs)
     for i, year in enumerate(paths.columns):
@@ -60,6 +68,8 @@ def plot_paths(ax, region: str, indicator: str, years: list[int], obs: pd.DataFr
 
 def annual_outcomes(regions: list[str], indicator: str = "gdp", obs: pd.DataFrame | None = None) -> pd.DataFrame:
     """December YTD growth (first release preferred) by year (rows) and region (columns)."""
+    regions = [_slugs(r)[0] for r in regions]
+    indicator = _slugs(indicator=indicator)[1]
     obs = data.load_observations() if obs is None else obs
     cols = {}
     for r in regions:
@@ -70,6 +80,7 @@ def annual_outcomes(regions: list[str], indicator: str = "gdp", obs: pd.DataFram
 
 def two_year_average(region: str, indicator: str, obs: pd.DataFrame | None = None) -> pd.DataFrame:
     """YTD growth with the two-year average (两年平均增速) that reads through base effects."""
+    region, indicator = _slugs(region, indicator)
     obs = data.load_observations() if obs is None else obs
     s = history_from_observations(obs, region, indicator)
     return growth.two_year_average_history(s)

@@ -290,17 +290,36 @@ def round_frame(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].round(4) for c in num})
 
 
+def missing_data_message(obs: pd.DataFrame, region: str, year: int, month: int) -> str:
+    """Why a region has nothing to forecast as of a month: which series and months are missing (``obs`` is cut)."""
+    name = registry.region(region).name_zh or region
+    own = obs[(obs.region == region) & (obs.measure == "ytd_growth_pct")]
+    last = own.sort_values(["year", "month"]).groupby("indicator").period.last()
+    latest = ", ".join(f"{i} {p}" for i, p in last.items()) or "none at all"
+    return (f"no data for {region} ({name}) as of {year:04d}-{month:02d}: no year-to-date growth figure for "
+            f"{year:04d}-01..{year:04d}-{month:02d} of any of {', '.join(GROWTH_INDICATORS)} and no target for {year} "
+            f"(latest figures up to the as-of month: {latest}); add them with --indicators/--targets, or run "
+            "`make repro` after adding them to data/raw/")
+
+
 def run_forecast(as_of: str, regions: list[str], methods: list[str], indicator_paths: list[Path] | None = None,
-                 targets_path: Path | None = None, cfg: Config | None = None) -> pd.DataFrame:
+                 targets_path: Path | None = None, cfg: Config | None = None, prefer_file: bool = False) -> pd.DataFrame:
+    """Forecasts for the regions; InputError naming each region (and the missing series) that has nothing to forecast."""
+    from .errors import InputError
+
     cfg = cfg or Config.load()
     year, month = data.parse_as_of(as_of)
-    obs = data.load_observations(indicator_paths, as_of=(year, month))
+    obs = data.load_observations(indicator_paths, as_of=(year, month), prefer_file=prefer_file)
     targets = data.load_targets(targets_path)
     frames = [forecast_region(obs, targets, r, year, month, cfg, methods) for r in regions]
+    empty = [missing_data_message(obs, r, year, month) for r, f in zip(regions, frames) if f.empty]
+    if empty:
+        raise InputError(empty)
     return round_frame(pd.concat(frames, ignore_index=True)) if frames else pd.DataFrame(columns=COLUMNS)
 
 
 def write_csv(df: pd.DataFrame, path: Path | None) -> None:
+    """The forecast table as CSV on stdout or in ``path`` (its folder created)."""
     if path is None:
         df.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.4f")
     else:
@@ -324,39 +343,41 @@ def stage(region: str) -> int:
 def add_arguments(parser) -> None:
     parser.add_argument("--as-of", help="YYYY-MM: only data published for periods up to this month are used")
     parser.add_argument("--indicators", nargs="+", type=Path,
-                        help="raw-schema files whose series replace the embedded ones (series by series)")
-    parser.add_argument("--targets", type=Path, help="targets file (raw schema; qualifier may be the wording)")
-    parser.add_argument("--region", nargs="+", help="region slugs (default: every region in forecast.regions)")
+                        help="raw-schema files whose observations are added to the embedded ones, key by key "
+                             "(region, indicator, period, measure, vintage); a different value for a key is an error")
+    parser.add_argument("--prefer-file", action="store_true",
+                        help="where --indicators gives a key a different value than the embedded data, use the file's")
+    parser.add_argument("--targets", type=Path,
+                        help="targets added to the embedded ones, overriding by (region, year, indicator): the raw "
+                             "target schema (qualifier as code or wording) or the `targets` command's output")
+    parser.add_argument("--region", nargs="+",
+                        help="regions as slugs or names (hunan, 湖南, 湖南省; default: every region in forecast.regions)")
     parser.add_argument("--method", default="default", help=f"one of {', '.join(METHODS)}, or all")
     parser.add_argument("--out", type=Path, help="write CSV here instead of stdout")
     parser.add_argument("--stage", metavar="REGION", help="run the DVC stage for one region from params.yaml")
 
 
 def run(args) -> int:
-    from .validate import RawDataError
+    """The CLI: argument mistakes exit 2 with one line, data mistakes (bad files, no data) exit 1."""
+    from .errors import InputError
 
     if args.stage:
         return stage(args.stage)
     if not args.as_of:
-        print("forecast: --as-of YYYY-MM is required", file=sys.stderr)
-        return 2
+        raise InputError("--as-of YYYY-MM is required", code=2)
     methods = list(METHODS) if args.method == "all" else [args.method]
     if any(m not in METHODS for m in methods):
-        print(f"forecast: unknown method {args.method!r}; one of {', '.join(METHODS)}, all", file=sys.stderr)
-        return 2
+        raise InputError(f"--method: unknown method {args.method!r}; one of {', '.join(METHODS)}, all", code=2)
     cfg = Config.load()
     try:
         data.parse_as_of(args.as_of)
-        regions = args.region or sorted(cfg.regions) or ["china"]
-        for r in regions:
-            registry.region(r)
-        df = run_forecast(args.as_of, regions, methods, args.indicators, args.targets, cfg)
-    except RawDataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except (KeyError, ValueError) as exc:
-        print(f"forecast: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 2
+    except ValueError as exc:
+        raise InputError(f"--as-of: {exc}", code=2) from None
+    try:
+        regions = [registry.resolve_region(r) for r in args.region] if args.region else sorted(cfg.regions) or ["china"]
+    except registry.UnknownName as exc:
+        raise InputError(f"--region: {exc}", code=2) from None
+    regions = list(dict.fromkeys(regions))
+    df = run_forecast(args.as_of, regions, methods, args.indicators, args.targets, cfg, prefer_file=args.prefer_file)
     write_csv(df, args.out)
     return 0

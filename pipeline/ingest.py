@@ -3,7 +3,9 @@
 Reads data/raw/indicators/*.csv (the raw schema), data/raw/portal/*.csv (portal exports, with an
 optional FILE.meta.yaml sidecar), data/raw/targets.csv (curated targets) and data/raw/targets/*.csv
 (further targets in the same schema, e.g. yearbook extracts). Writes nothing when any check fails:
-every problem is printed as PATH:ROW:COLUMN and the stage exits 1. Never writes to data/raw.
+every problem is printed as PATH:ROW:COLUMN and the stage exits 1. Never writes to data/raw. Two files
+giving one key (region, indicator, period, measure, vintage) two values is such a problem, naming both;
+portal rows the indicator map does not know are listed by name on stderr and skipped.
 
 Outputs: observations.csv (one row per region, indicator, period, measure and vintage),
 targets.csv (qualifier resolved to its code, wording kept) and ingest_summary.json (row counts,
@@ -16,10 +18,9 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import qualifiers, registry
-from .importers.nbs_portal import read_portal
+from .importers.nbs_portal import read_portal, read_sidecar, unmapped_lines
 from .paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, ROOT, TARGETS
 from .schema import OBSERVATION_COLUMNS, OBSERVATION_KEY, RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS, TARGET_COLUMNS
 from .validate import (Problem, RawDataError, RawTable, check_indicator_rows, check_indicator_tables,
@@ -35,13 +36,19 @@ def _display(path: Path) -> str:
 
 
 def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
-    """A portal export as a RawTable, with region, vintage and source from its sidecar when present."""
-    meta_path = path.with_name(path.name + ".meta.yaml")
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    """A portal export as a RawTable, with region, vintage and source from its sidecar when present.
+
+    Rows the indicator map does not know are listed by name on stderr (skipped, not guessed).
+    """
+    meta, problems = read_sidecar(path)
+    if problems:
+        return None, problems
     table, problems = read_portal(path, region=meta.get("region", "china"), vintage=meta.get("vintage", "latest"),
                                   source=meta.get("source"))
     if table is None:
         return None, problems
+    for line in unmapped_lines(_display(path), table):
+        print(line, file=sys.stderr)
     rows = [{k: str(v) for k, v in r.items()} for r in table.rows.to_dict("records")]
     return RawTable(_display(path), RAW_INDICATOR_COLUMNS, rows, table.lines), problems
 
@@ -72,7 +79,7 @@ def load_raw(indicator_paths: list[Path], portal_paths: list[Path], target_paths
         problems += [Problem(_display(path), p.row, p.column, p.message, p.check) for p in found]
         if table:
             table.path = _display(path)
-            problems += check_target_rows(table, seen)
+            problems += check_target_rows(table, seen, limits)
             targets.append(table)
     if problems:
         raise RawDataError(problems)

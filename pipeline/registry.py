@@ -127,8 +127,19 @@ def _fold(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
+# Short forms people write that the suffix rule does not give (内蒙古自治区 -> 内蒙古 by rule, 内蒙 by habit).
+_COMMON_SHORT = {"neimenggu": ("内蒙",)}
+_LEVEL_WORDS = {"province": " province", "prefecture": " city"}
+
+
 def _region_names(r: Region) -> set[str]:
-    names = {r.slug, r.name_en, r.name_zh, _short_name(r.name_zh), r.name_zh.removeprefix("湖南")}
+    """Every spelling resolve_region accepts for ``r``: slug, names, short forms, 'Hunan Province', admin code."""
+    names = {r.slug, r.name_en, r.name_zh, _short_name(r.name_zh), r.name_zh.removeprefix("湖南"),
+             *_COMMON_SHORT.get(r.slug, ())}
+    if r.level == "district" and r.name_zh.endswith("区") and len(r.name_zh) > 2:
+        names.add(r.name_zh[:-1])  # 岳麓区 -> 岳麓
+    if r.name_en and r.level in _LEVEL_WORDS:
+        names.add(r.name_en + _LEVEL_WORDS[r.level])
     if r.admin_code and r.name_zh:
         names.add(r.admin_code)
     return {_fold(n) for n in names if n}

@@ -142,21 +142,34 @@ def main() -> int:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--region", help="region slug (omit with --stage)")
-    parser.add_argument("--indicator", help="indicator slug (default: all)")
+    parser.add_argument("--region", help="region as a slug or name: hunan, 湖南, 湖南省 (omit with --stage)")
+    parser.add_argument("--indicator", help="indicator as a slug or name: gdp, GDP, 地区生产总值 (default: all)")
     parser.add_argument("--stage", action="store_true", help="run the DVC stage: write the processed tables")
 
 
 def run(args) -> int:
+    """The CLI: names are resolved to slugs (unknown ones get suggestions, exit 2); an empty record is exit 1."""
+    from .errors import InputError
+
     if args.stage:
         return main()
     if not args.region:
-        print("track-record: give --region SLUG (or --stage)", file=sys.stderr)
-        return 2
-    registry.region(args.region)
+        raise InputError("give --region (a slug or name such as hunan or 湖南), or --stage", code=2)
+    try:
+        region = registry.resolve_region(args.region)
+    except registry.UnknownName as exc:
+        raise InputError(f"--region: {exc}", code=2) from None
+    try:
+        indicator = registry.resolve_indicator(args.indicator) if args.indicator else None
+    except registry.UnknownName as exc:
+        raise InputError(f"--indicator: {exc}", code=2) from None
     record = current_record()
-    out = record[record.region == args.region]
-    if args.indicator:
-        out = out[out.indicator == args.indicator]
+    out = record[record.region == region]
+    if indicator:
+        out = out[out.indicator == indicator]
+    if out.empty:
+        what = f"{region}/{indicator}" if indicator else region
+        raise InputError(f"no target of {what} in the data (targets are in data/raw/targets.csv, "
+                         "data/raw/targets/ and the reports in data/raw/reports/)")
     out.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")
     return 0

@@ -32,8 +32,8 @@ def obs():
     return data.load_observations()
 
 
-def national_file(tmp_path, year=2030, months=(2, 3, 4, 5, 6), values=(6.0, 6.1, 6.2, 6.3, 6.4)):
-    """A made-up national release for a future year, appended to the embedded history by --indicators."""
+def national_file(tmp_path, year=2025, months=(2, 3, 4, 5, 6), values=(6.0, 6.1, 6.2, 6.3, 6.4)):
+    """A made-up national release for a year without embedded national monthly data, added by --indicators."""
     rows = [f"china,industrial_va,{year}-{m:02d},ytd_growth_pct,{v},pct,first,test fixture,\n"
             for m, v in zip(months, values)]
     embedded = pd.read_csv(ROOT / "data/raw/indicators/china_monthly_ytd_growth.csv", dtype=str, keep_default_na=False)
@@ -64,10 +64,10 @@ def test_method_all_gives_a_row_per_method(tmp_path):
     assert set(df[df.indicator == "gdp"].method) >= {"carry_forward", "bridge", "default"}
 
 
-def test_indicators_override_replaces_series_and_rows_exist_without_targets(tmp_path):
+def test_indicators_add_a_year_and_rows_exist_without_targets(tmp_path):
     path = national_file(tmp_path)
     out = tmp_path / "f.csv"
-    r = cli("--as-of", "2030-06", "--region", "china", "--indicators", path, "--method", "carry_forward", "--out", out)
+    r = cli("--as-of", "2025-06", "--region", "china", "--indicators", path, "--method", "carry_forward", "--out", out)
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(out)
     row = df.set_index("indicator").loc["industrial_va"]
@@ -80,7 +80,7 @@ def test_no_look_ahead(tmp_path):
     outs = []
     for i, path in enumerate([before, other]):
         out = tmp_path / f"f{i}.csv"
-        assert cli("--as-of", "2030-06", "--region", "china", "--indicators", path, "--out", out).returncode == 0
+        assert cli("--as-of", "2025-06", "--region", "china", "--indicators", path, "--out", out).returncode == 0
         outs.append(pd.read_csv(out))
     pd.testing.assert_frame_equal(outs[0], outs[1])
 
@@ -88,17 +88,17 @@ def test_no_look_ahead(tmp_path):
 def test_targets_file_takes_the_wording(tmp_path):
     path = national_file(tmp_path)
     targets = write(tmp_path / "t.csv", "region,year,indicator,target_pct,target_high_pct,qualifier,relative_to,source,text\n"
-                    "china,2030,industrial_va,6,,左右,,test,\n")
+                    "china,2025,industrial_va,6,,左右,,test,\n")
     out = tmp_path / "f.csv"
-    r = cli("--as-of", "2030-06", "--region", "china", "--indicators", path, "--targets", targets, "--out", out)
+    r = cli("--as-of", "2025-06", "--region", "china", "--indicators", path, "--targets", targets, "--out", out)
     assert r.returncode == 0, r.stderr
     row = pd.read_csv(out).set_index("indicator").loc["industrial_va"]
     assert row.qualifier == "about" and row.p_met_tolerant >= row.p_met
 
 
 def test_bad_input_file_is_reported_with_path_row_column(tmp_path):
-    bad = write(tmp_path / "bad.csv", HEADER + "china,industrial_va,2030-13,ytd_growth_pct,6,pct,first,x,\n")
-    r = cli("--as-of", "2030-06", "--indicators", bad)
+    bad = write(tmp_path / "bad.csv", HEADER + "china,industrial_va,2025-13,ytd_growth_pct,6,pct,first,x,\n")
+    r = cli("--as-of", "2025-06", "--indicators", bad)
     assert r.returncode == 1 and f"{bad}:2:period:" in r.stderr
 
 
@@ -164,12 +164,127 @@ def test_any_registered_region_gets_an_answer_without_monthly_data(tmp_path):
     assert row.borrowed_from == "annual:province" and 0 < row.p_met < 1 and row.target_pct == 7.5
 
 
-def test_override_replaces_only_the_given_series(obs):
-    new = obs[(obs.region == "china") & (obs.indicator == "industrial_va") & (obs.year == 2023)].assign(value=1.0)
-    merged = data.override_series(obs, new)
-    iva = merged[(merged.region == "china") & (merged.indicator == "industrial_va")]
-    assert set(iva.year) == {2023} and (iva.value == 1.0).all()
-    untouched = ["region", "indicator", "period", "measure", "vintage", "value"]
-    pd.testing.assert_frame_equal(
-        merged[merged.indicator != "industrial_va"][untouched].reset_index(drop=True),
-        obs[obs.indicator != "industrial_va"][untouched].reset_index(drop=True))
+def test_add_keeps_what_the_file_does_not_give(obs):
+    new = obs[(obs.region == "china") & (obs.indicator == "industrial_va") & (obs.period == "2023-09")].copy()
+    base = obs.drop(new.index)
+    merged = data.add_observations(base, new)
+    pd.testing.assert_frame_equal(merged, obs.reset_index(drop=True))
+
+
+def test_add_same_value_is_silent_and_different_value_is_a_conflict(obs):
+    from pipeline.validate import RawDataError
+
+    row = obs[(obs.region == "china") & (obs.indicator == "industrial_va") & (obs.period == "2023-09")
+              & (obs.vintage == "first")].assign(raw_file="new.csv", raw_row=2)
+    assert len(data.add_observations(obs, row)) == len(obs)
+    with pytest.raises(RawDataError) as err:
+        data.add_observations(obs, row.assign(value=9.9))
+    assert [str(p) for p in err.value.problems] == [
+        "new.csv:2:value: china/industrial_va/2023-09/ytd_growth_pct/first is 9.9 in this file but 4 in the embedded "
+        "data (data/raw/indicators/china_monthly_ytd_growth.csv:795); pass --prefer-file to use the file's value"]
+    preferred = data.add_observations(obs, row.assign(value=9.9), prefer_file=True)
+    hit = preferred[(preferred.region == "china") & (preferred.indicator == "industrial_va")
+                    & (preferred.period == "2023-09") & (preferred.vintage == "first")]
+    assert len(preferred) == len(obs) and hit.value.tolist() == [9.9] and hit.raw_file.tolist() == ["new.csv"]
+
+
+@pytest.fixture(scope="module")
+def clone_without_september(tmp_path_factory):
+    """A copy of the project whose national monthly file lacks 2023-09, and that month alone as a release file.
+
+    No data/processed in the copy: the forecast runs as before `make repro`.
+    """
+    import shutil
+
+    root = tmp_path_factory.mktemp("clone")
+    shutil.copytree(ROOT / "pipeline", root / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copy(ROOT / "params.yaml", root / "params.yaml")
+    path = root / "data/raw/indicators/china_monthly_ytd_growth.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    september = [ln for ln in lines if ln.startswith("china,") and ",2023-09," in ln]
+    assert len(september) == 4  # fai, fiscal_revenue, industrial_va and retail_sales
+    path.write_text("".join(ln for ln in lines if ln not in september), encoding="utf-8")
+    release = write(root / "release_2023_09.csv", HEADER + "".join(september))
+    return root, release
+
+
+def test_one_month_release_changes_the_forecast_without_losing_history(tmp_path, clone_without_september):
+    root, release = clone_without_september
+    outs = {}
+    for name, extra in [("without", []), ("with", ["--indicators", release])]:
+        out = tmp_path / f"{name}.csv"
+        r = cli("--as-of", "2023-09", "--region", "china", "--method", "empirical_drift", *extra, "--out", out, cwd=root)
+        assert r.returncode == 0, r.stderr
+        outs[name] = pd.read_csv(out).set_index("indicator")
+    full = tmp_path / "full.csv"
+    assert cli("--as-of", "2023-09", "--region", "china", "--method", "empirical_drift", "--out", full).returncode == 0
+    full = pd.read_csv(full).set_index("indicator")
+    without, with_file = outs["without"].loc["industrial_va"], outs["with"].loc["industrial_va"]
+    assert (without.latest_period, with_file.latest_period, with_file.latest_ytd_pct) == ("2023-08", "2023-09", 4.0)
+    assert with_file.mean_pct != without.mean_pct
+    assert with_file.history_years == full.loc["industrial_va"].history_years >= 10  # history kept
+    pd.testing.assert_frame_equal(outs["with"], full)
+
+
+def test_conflicting_release_exits_1_with_both_values_unless_prefer_file(tmp_path):
+    path = write(tmp_path / "new.csv", HEADER + "china,industrial_va,2023-09,ytd_growth_pct,4.5,pct,first,test,\n")
+    r = cli("--as-of", "2023-09", "--region", "china", "--indicators", path)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == (f"{path}:2:value: china/industrial_va/2023-09/ytd_growth_pct/first is 4.5 in this file but 4 "
+                        "in the embedded data (data/raw/indicators/china_monthly_ytd_growth.csv:795); pass "
+                        "--prefer-file to use the file's value\n")
+    out = tmp_path / "f.csv"
+    r = cli("--as-of", "2023-09", "--region", "china", "--indicators", path, "--prefer-file", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert pd.read_csv(out).set_index("indicator").loc["industrial_va"].latest_ytd_pct == 4.5
+
+
+def test_targets_file_adds_and_overrides_by_key(tmp_path):
+    path = write(tmp_path / "t.csv", "region,year,indicator,target_pct,target_high_pct,qualifier,relative_to,source,text\n"
+                 "china,2023,gdp,9,,以上,,test,\n")
+    base, added = data.load_targets(), data.load_targets(path)
+    assert len(added) == len(base) + (0 if ((base.region == "china") & (base.year == 2023) & (base.indicator == "gdp")).any() else 1)
+    hit = added[(added.region == "china") & (added.year == 2023) & (added.indicator == "gdp")]
+    assert hit[["target_pct", "qualifier"]].values.tolist() == [[9.0, "at_least"]]
+    others = lambda t: t[~((t.region == "china") & (t.year == 2023) & (t.indicator == "gdp"))].reset_index(drop=True)
+    pd.testing.assert_frame_equal(others(added), others(base))
+
+
+def test_targets_command_output_is_accepted(tmp_path):
+    report = ROOT / "data/raw/reports/xiangjiang_2024.txt"
+    extracted = tmp_path / "extracted.csv"
+    r = subprocess.run([sys.executable, "-m", "pipeline", "targets", str(report), "--region", "xiangjiang",
+                        "--year", "2025", "--out", str(extracted)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "f.csv"
+    r = cli("--as-of", "2025-03", "--region", "xiangjiang", "--targets", extracted, "--out", out)
+    assert r.returncode == 0, r.stderr
+    gdp = pd.read_csv(out).set_index("indicator").loc["gdp"]
+    assert (gdp.year, gdp.target_pct, gdp.qualifier) == (2025, 7.0, "at_least")  # 地区生产总值增长7%以上
+
+
+def test_no_data_for_the_region_and_month_is_a_sentence_and_exit_1():
+    r = cli("--as-of", "2026-03", "--region", "西藏")
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == ("forecast: no data for xizang (西藏自治区) as of 2026-03: no year-to-date growth figure for "
+                        "2026-01..2026-03 of any of gdp, industrial_va, fai, retail_sales, fiscal_revenue, income, "
+                        "trade and no target for 2026 (latest figures up to the as-of month: gdp 2024-12); add them "
+                        "with --indicators/--targets, or run `make repro` after adding them to data/raw/\n")
+
+
+def test_region_and_method_mistakes_are_one_line():
+    r = cli("--as-of", "2024-09", "--region", "湖男")
+    assert (r.returncode, r.stderr) == (2, "forecast: --region: unknown region '湖男'; did you mean: 湖南省 (hunan), "
+                                           "湖北省 (hubei)\n")
+    r = cli("--as-of", "2024-9", "--region", "hunan")
+    assert (r.returncode, r.stderr) == (2, "forecast: --as-of: as-of '2024-9' is not YYYY-MM\n")
+    r = cli("--as-of", "2024-09", "--indicators", "/nonexistent/new.csv")
+    assert (r.returncode, r.stderr) == (1, "/nonexistent/new.csv: no such file\n")
+
+
+def test_chinese_region_names_are_accepted(tmp_path):
+    out = tmp_path / "f.csv"
+    r = cli("--as-of", "2024-09", "--region", "湘江新区", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert set(pd.read_csv(out).region) == {"xiangjiang"}

@@ -113,3 +113,124 @@ def test_provincial_layout_needs_its_indicator_line(tmp_path):
     table, problems = read_portal(path)
     assert table is None and [str(p) for p in problems] == [
         f"{path}:3:-: regions as rows but no indicator line (指标：... or Indicators：...) above the table"]
+
+
+# --- issue 11 section 4: merged or repeated headers, unknown rows, sidecars --------------------------------------
+
+def test_merged_header_rows_are_refused_not_read_as_december(tmp_path):
+    path = write(tmp_path / "merged.csv", ZH.replace("指标,2024年9月,2024年8月\n", "指标,2024年,\n,9月,8月\n"))
+    table, problems = read_portal(path)
+    assert table is None and [str(p) for p in problems] == [
+        f"{path}:4:-: a second header row under the header on line 3 (merged header cells): export with one header "
+        "row of full periods such as 2024年9月",
+        f"{path}:5:-: row has 2 values but the header names 1 period(s) (a merged or shifted header?)",
+        f"{path}:6:-: row has 2 values but the header names 1 period(s) (a merged or shifted header?)"]
+
+
+def test_repeated_header_row_is_refused(tmp_path):
+    path = write(tmp_path / "twice.csv", ZH.replace("固定资产", "指标,2024年9月,2024年8月\n固定资产"))
+    table, problems = read_portal(path)
+    assert table is None and [str(p) for p in problems] == [
+        f"{path}:6:-: the header row is repeated here (first on line 3): one table per file"]
+
+
+def test_repeated_period_column_is_refused(tmp_path):
+    path = write(tmp_path / "dup.csv", ZH.replace("2024年8月", "2024年9月"))
+    table, problems = read_portal(path)
+    assert table is None and [str(p) for p in problems] == [
+        f"{path}:3:2024年9月: column '2024年9月' gives period 2024-09 again (as column '2024年9月'): a merged or "
+        "repeated header; export one column per period"]
+
+
+def test_python_only_number_in_a_cell(tmp_path):
+    path = write(tmp_path / "inf.csv", ZH.replace(",5.8,5.8", ",5.8,inf"))
+    _, problems = read_portal(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:4:2024年8月: cell 'inf' is not written as a plain number (digits 0-9 with an optional sign and "
+        "decimal point; no _, exponent, inf or nan)"]
+
+
+def test_unknown_rows_are_listed_by_name(tmp_path):
+    from pipeline.importers.nbs_portal import unmapped_lines
+
+    path = write(tmp_path / "extra.csv", ZH.replace("固定资产", "房地产开发投资累计增长(%),-10.1,-10.2\n固定资产"))
+    table, problems = read_portal(path)
+    assert problems == []
+    assert unmapped_lines(path, table) == [
+        f"{path}:6:-: skipped row '房地产开发投资累计增长(%)' (not in pipeline/registries/portal_indicators.csv)"]
+
+
+def test_missing_empty_and_utf16_exports(tmp_path):
+    empty = write(tmp_path / "empty.csv", b"")
+    utf16 = write(tmp_path / "u16.csv", ZH.encode("utf-16"))
+    got = [str(p) for path in (tmp_path / "none.csv", empty, utf16) for p in read_portal(path)[1]]
+    assert got == [f"{tmp_path / 'none.csv'}: no such file",
+                   f"{empty}:1:-: file is empty: expected a portal export",
+                   f"{utf16}:1:-: file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"]
+
+
+SIDECARS = {
+    "empty": (b"", "1:-: sidecar is empty: name region, vintage and source (see data/raw/portal/README.md), or delete it"),
+    "not_mapping": ("- hunan\n- first\n", "1:-: sidecar must be a mapping (region: ..., vintage: ..., source: ...), not a list"),
+    "not_utf8": ("region: hunan\nsource: 湖南省统计局\n".encode("gbk"),
+                 "2:-: not valid UTF-8 (byte 0xba); save the file as UTF-8"),
+    "malformed": ("region: hunan\nsource: [unclosed\n", "3:-: malformed YAML: expected ',' or ']', but got '<stream end>'"),
+    "alias_bomb": ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                   "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+                   "1:-: malformed YAML: YAML anchors (&name) are not allowed in a sidecar"),
+    "alias_only": ("region: *r\n", "1:-: malformed YAML: YAML aliases (*name) are not allowed in a sidecar"),
+    "too_large": ("source: " + "x" * 70000 + "\n",
+                  "sidecar is 70009 bytes, more than the 64 KB a sidecar may have (it names region, vintage and source)"),
+    "unknown_key": ("region: hunan\nregoin: hunan\n", "2:regoin: unknown key 'regoin'; a sidecar has region, vintage, source"),
+    "unknown_region": ("vintage: first\nregion: 湖男\n",
+                       "2:region: unknown region '湖男'; did you mean: 湖南省 (hunan), 湖北省 (hubei)"),
+    "bad_vintage": ("vintage: final\n", "1:vintage: vintage 'final'; one of first, latest"),
+    "not_text": ("region: [hunan]\n", "1:region: region must be text, not ['hunan']"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIDECARS))
+def test_sidecar_problems_name_the_sidecar(tmp_path, name):
+    from pipeline.importers.nbs_portal import read_sidecar
+
+    content, expected = SIDECARS[name]
+    export = write(tmp_path / "export.csv", ZH)
+    meta = write(tmp_path / "export.csv.meta.yaml", content)
+    got, problems = read_sidecar(export)
+    sep = ": " if name == "too_large" else ":"
+    assert got == {} and [str(p) for p in problems] == [f"{meta}{sep}{expected}"]
+
+
+def test_sidecar_takes_region_names(tmp_path):
+    from pipeline.importers.nbs_portal import read_sidecar
+
+    export = write(tmp_path / "export.csv", ZH)
+    write(tmp_path / "export.csv.meta.yaml", "region: 湖南\nvintage: first\nsource: 湖南省统计局 2024年9月\n")
+    assert read_sidecar(export) == ({"region": "hunan", "vintage": "first", "source": "湖南省统计局 2024年9月"}, [])
+
+
+def test_import_portal_cli_reports_the_sidecar_and_exits_1(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    export = write(tmp_path / "export.csv", ZH)
+    meta = write(tmp_path / "export.csv.meta.yaml", "vintage: final\n")
+    r = subprocess.run([sys.executable, "-m", "pipeline", "import-portal", str(export)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", f"{meta}:1:vintage: vintage 'final'; one of first, latest\n")
+
+
+def test_unwritable_out_is_one_line_with_the_error_type(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    export = write(tmp_path / "export.csv", ZH)
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    r = subprocess.run([sys.executable, "-m", "pipeline", "import-portal", str(export), "--out", str(folder)],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert (r.returncode, r.stderr) == (1, f"import-portal: {folder}: IsADirectoryError: Is a directory\n")

@@ -108,3 +108,86 @@ def test_resolve_indicator(text, slug):
 def test_unknown_indicator_suggests_slug():
     with pytest.raises(registry.UnknownName, match=r"unknown indicator 'gdpp'; did you mean: 地区生产总值 \(gdp\)"):
         registry.resolve_indicator("gdpp")
+
+
+# --- issue 11 section 3: every province in its short and full form; the track-record CLI --------------------------
+
+@pytest.mark.parametrize("text, slug", [
+    ("北京", "beijing"), ("北京市", "beijing"), ("内蒙", "neimenggu"), ("内蒙古自治区", "neimenggu"),
+    ("Inner Mongolia", "neimenggu"), ("广西壮族自治区", "guangxi"), ("宁夏", "ningxia"), ("宁夏回族自治区", "ningxia"),
+    ("西藏", "xizang"), ("西藏自治区", "xizang"), ("Tibet", "xizang"), ("新疆", "xinjiang"), ("陕西", "shaanxi"),
+    ("山西", "shanxi"), ("黑龙江", "heilongjiang"), ("重庆", "chongqing"), ("岳麓", "yuelu"), ("中国", "china"),
+    ("hunan province", "hunan"), ("湖南省 ", "hunan"),
+])
+def test_resolve_region_short_and_full_forms(text, slug):
+    assert registry.resolve_region(text) == slug
+
+
+def _registry_rows():
+    import csv
+
+    from pipeline.paths import REGISTRIES
+
+    with open(REGISTRIES / "regions.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("row", _registry_rows(), ids=lambda r: r["slug"])
+def test_every_registered_region_resolves_by_full_and_short_name(row):
+    full = row["name_zh"]
+    short = full
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"):
+        if full.endswith(suffix):
+            short = full[: -len(suffix)]
+            break
+    assert [registry.resolve_region(n) for n in (full, short, row["slug"], row["name_en"])] == [row["slug"]] * 4
+
+
+def test_hong_kong_is_not_guessed():
+    with pytest.raises(registry.UnknownName, match=r"^unknown region '香港'$"):
+        registry.resolve_region("香港")
+
+
+def track_record_cli(*args):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "pipeline", "track-record", *args], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+def test_track_record_takes_chinese_names_and_indicator_names():
+    import io
+
+    import pandas as pd
+
+    r = track_record_cli("--region", "湖南", "--indicator", "GDP")
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(io.StringIO(r.stdout))
+    assert set(df.region) == {"hunan"} and set(df.indicator) == {"gdp"}
+    row = df.set_index("year").loc[2017]
+    assert (row.target_pct, row.outcome_pct) == (8.0, 8.0)
+
+
+def test_track_record_mistakes_are_one_line():
+    r = track_record_cli("--region", "湖男")
+    assert (r.returncode, r.stdout, r.stderr) == (
+        2, "", "track-record: --region: unknown region '湖男'; did you mean: 湖南省 (hunan), 湖北省 (hubei)\n")
+    r = track_record_cli("--region", "hunan", "--indicator", "gdpp")
+    assert (r.returncode, r.stderr) == (2, "track-record: --indicator: unknown indicator 'gdpp'; did you mean: "
+                                           "地区生产总值 (gdp)\n")
+    r = track_record_cli("--region", "西藏", "--indicator", "固定资产投资")
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", "track-record: no target of xizang/fai in the data (targets are in data/raw/targets.csv, "
+               "data/raw/targets/ and the reports in data/raw/reports/)\n")
+
+
+def test_explore_helpers_take_names_as_people_type_them():
+    from pipeline import explore
+
+    by_name = explore.ytd_paths("湖南", "地区生产总值")
+    assert by_name.equals(explore.ytd_paths("hunan", "gdp")) and by_name.loc[12, 2017] == 8.0
+    with pytest.raises(registry.UnknownName, match=r"^unknown region '湖男'; did you mean: 湖南省 \(hunan\)"):
+        explore.ytd_paths("湖男", "gdp")

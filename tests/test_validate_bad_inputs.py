@@ -61,6 +61,47 @@ CASES = {
                                      "2:relative_to: qualifier 'above' needs relative_to, an indicator slug (e.g. gdp), not ''"),
     "target_missing_number": (T_HEADER + "hunan,2024,gdp,,,以上,,湖南省政府工作报告,\n",
                               "2:target_pct: target_pct is empty but qualifier 'at_least' needs a number"),
+    # issue 11 section 4: CSV mistakes
+    "unclosed_quote": (HEADER + OK.replace(",\n", ',"a note\n') + OK.replace("2024-03", "2024-04")
+                       + OK.replace("2024-03", "2024-05"),
+                       '2:-: a quote (") opens a field on this row and is never closed, so every following row would be read into it'),
+    "underscore_number": (HEADER + OK.replace("6.1", "6_1"),
+                          "2:value: value '6_1' is not written as a plain number (digits 0-9 with an optional sign and decimal point; no _, exponent, inf or nan)"),
+    "exponent_number": (HEADER + OK.replace("6.1", "1e308"),
+                        "2:value: value '1e308' is not written as a plain number (digits 0-9 with an optional sign and decimal point; no _, exponent, inf or nan)"),
+    "inf_value": (HEADER + OK.replace("6.1", "inf"),
+                  "2:value: value 'inf' is not written as a plain number (digits 0-9 with an optional sign and decimal point; no _, exponent, inf or nan)"),
+    "nan_value": (HEADER + OK.replace("6.1", "nan"),
+                  "2:value: value 'nan' is not written as a plain number (digits 0-9 with an optional sign and decimal point; no _, exponent, inf or nan)"),
+    "fullwidth_digit_value": (HEADER + OK.replace("6.1", "６.1"),
+                              "2:value: value '６.1' is not written as a plain number (digits 0-9 with an optional sign and decimal point; no _, exponent, inf or nan)"),
+    "fullwidth_period": (HEADER + OK.replace("2024-03", "２０２４-03"),
+                         "2:period: period '２０２４-03' has non-ASCII (e.g. full-width) digits; write YYYY-MM with 0-9"),
+    "arabic_indic_period": (HEADER + OK.replace("2024-03", "٢٠٢٤-٠٣"),
+                            "2:period: period '٢٠٢٤-٠٣' has non-ASCII (e.g. full-width) digits; write YYYY-MM with 0-9"),
+    "period_before_1949": (HEADER + OK.replace("2024-03", "1948-12"),
+                           "2:period: period '1948-12' is before 1949"),
+    "period_far_future": (HEADER + OK.replace("2024-03", "2999-03"),
+                          "2:period: period '2999-03' is more than a year after today"),
+    "implausible_level": (HEADER + "china,retail_sales,2024-03,ytd_level,120000000,cny_100m,first,NBS,\n",
+                          "2:value: level 120000000 cny_100m is above the plausible maximum 10000000 (params.yaml ingest level_max_cny_100m)"),
+    "implausible_target": (T_HEADER + "hunan,2024,gdp,85,,以上,,湖南省政府工作报告,\n",
+                           "2:target_pct: target 85% is outside the plausible range [-20, 80] (params.yaml ingest target_pct_min/max)"),
+    "implausible_target_high": (T_HEADER + "hunan,2024,gdp,5,95,区间,,湖南省政府工作报告,\n",
+                                "2:target_high_pct: target 95% is outside the plausible range [-20, 80] (params.yaml ingest target_pct_min/max)"),
+    "target_high_below_low": (T_HEADER + "hunan,2024,gdp,6,5,区间,,湖南省政府工作报告,\n",
+                              "2:target_high_pct: upper end 5 is not above the lower end 6"),
+    "target_python_number": (T_HEADER + "hunan,2024,gdp,6_5,,以上,,湖南省政府工作报告,\n",
+                             "2:target_pct: target_pct '6_5' is not written as a plain number (digits 0-9 with an optional sign and decimal point; no _, exponent, inf or nan)"),
+    # issue 11 section 4: files that are not UTF-8 CSV text
+    "binary_file": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+                    "3:-: binary file (a NUL byte at offset 8), not CSV text"),
+    "utf16_with_bom": ((HEADER + OK).encode("utf-16"),
+                       "1:-: file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"),
+    "utf16_without_bom": ((HEADER + OK).encode("utf-16-le"),
+                          "1:-: file looks like UTF-16 without a byte-order mark (every other byte is 0); save it as UTF-8"),
+    "truncated_utf8": ((HEADER + "china,industrial_va,2024-03,ytd_growth_pct,6.1,pct,first,国家统计局").encode()[:-1],
+                       "2:-: file ends in the middle of a UTF-8 character: it was cut off (copy or download it again)"),
 }
 
 
@@ -78,12 +119,55 @@ def test_good_file_is_clean(tmp_path):
     assert problems == [] and len(tables[0].rows) == 1
 
 
+def test_missing_file_directory_and_dangling_link(tmp_path):
+    missing = tmp_path / "missing.csv"
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "gone.csv")
+    problems, _, _ = validate_paths([missing, folder, link])
+    assert [str(p) for p in problems] == [
+        f"{missing}: no such file",
+        f"{folder}: is a directory, not a file",
+        f"{link}: dangling symbolic link (its target '{tmp_path / 'gone.csv'}' does not exist)"]
+
+
+def test_directory_named_like_a_csv_among_raw_indicators(tmp_path):
+    from pipeline import ingest
+    from pipeline.validate import DEFAULT_LIMITS, RawDataError
+
+    good = write(tmp_path / "a.csv", HEADER + OK)
+    folder = tmp_path / "b.csv"
+    folder.mkdir()
+    with pytest.raises(RawDataError) as err:
+        ingest.load_raw([good, folder], [], [], DEFAULT_LIMITS)
+    assert [str(p) for p in err.value.problems] == [f"{folder}: is a directory, not a file"]
+
+
+def test_cli_missing_file_is_one_line_and_exit_1(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(tmp_path / "nope.csv")], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert (r.returncode, r.stdout, r.stderr) == (1, f"{tmp_path / 'nope.csv'}: no such file\n", "")
+
+
 def test_duplicate_across_files_names_the_other_file(tmp_path):
     a = write(tmp_path / "a.csv", HEADER + OK)
     b = write(tmp_path / "b.csv", HEADER + OK.replace("6.1", "6.2"))
     problems, _, _ = validate_paths([a, b])
     assert [str(p) for p in problems] == [
         f"{b}:2:value: conflicting duplicate: china/industrial_va/2024-03/ytd_growth_pct/first is 6.2 here but 6.1 at {a}:2"]
+
+
+def test_ingest_refuses_two_raw_files_giving_one_key_two_values(tmp_path):
+    from pipeline import ingest
+    from pipeline.validate import DEFAULT_LIMITS, RawDataError
+
+    a = write(tmp_path / "a.csv", HEADER + OK)
+    b = write(tmp_path / "b.csv", HEADER + OK.replace("2024-03", "2024-04") + OK.replace("6.1", "6.2"))
+    with pytest.raises(RawDataError) as err:
+        ingest.load_raw([a, b], [], [], DEFAULT_LIMITS)
+    assert [str(p) for p in err.value.problems] == [
+        f"{b}:3:value: conflicting duplicate: china/industrial_va/2024-03/ytd_growth_pct/first is 6.2 here but 6.1 at {a}:2"]
 
 
 def test_identical_duplicate_is_not_a_problem(tmp_path):
