@@ -1,0 +1,44 @@
+"""Scoreboard benchmark: the page for every province with targets in a year, start-up and kernel included.
+
+    .venv/bin/python benchmarks/bench_scoreboard.py [--year 2017 --as-of 2017-09]
+
+2017 is the last year with GDP targets for all 31 provinces in the embedded data (until the 2018-2024 targets
+land); the CLI run includes Python start-up, the papermill kernel and writing the three files, ``build`` alone
+is the forecasting part in one process.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--year", type=int, default=2017)
+    ap.add_argument("--as-of", default="2017-09")
+    args = ap.parse_args()
+    from pipeline import data, registry, scoreboard as sb
+
+    provinces = [r for r in sb.regions_with_targets(data.load_targets(), args.year)
+                 if registry.region(r).level == "province"]
+    start = time.perf_counter()
+    board = sb.build(args.year, args.as_of, provinces, "zh")
+    build_s = time.perf_counter() - start
+    print(f"build() for {len(provinces)} provinces, {sb.counts(board)['targets']} targets: {build_s:.1f} s")
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pipeline", "scoreboard", "--year", str(args.year), "--as-of",
+                        args.as_of, "--regions", *provinces, "--out", out], cwd=ROOT, check=True, capture_output=True)
+        print(f"CLI (start-up, kernel, page, notebook, metrics) for {len(provinces)} provinces: "
+              f"{time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
