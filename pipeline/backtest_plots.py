@@ -68,6 +68,13 @@ def _regimes(df: pd.DataFrame) -> list:
     return sorted(df.regime.dropna().unique(), key=lambda r: (order.get(str(r), 99), str(r)))
 
 
+def _method_colours(df: pd.DataFrame) -> dict[str, str]:
+    """One colour per method in every panel (the legend is shared), in METHOD_WORDS order."""
+    methods = sorted(df.method.unique() if "method" in df.columns else [],
+                     key=lambda m: (list(METHOD_WORDS).index(m) if m in METHOD_WORDS else 99, str(m)))
+    return {m: f"C{i % 10}" for i, m in enumerate(methods)}
+
+
 def _empty(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
     ax.set_xticks([])
@@ -83,6 +90,7 @@ def rmse_figure(by_month: pd.DataFrame):
     use_cjk_font()
     indicators = sorted(by_month.indicator.unique()) if not by_month.empty else []
     regimes = _regimes(by_month)
+    colours = _method_colours(by_month)
     ncols, nrows = max(len(indicators), 1), max(len(regimes), 1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, 2.8 * nrows + 0.8), squeeze=False,
                              sharex=True)
@@ -93,22 +101,23 @@ def rmse_figure(by_month: pd.DataFrame):
         for j, ind in enumerate(indicators):
             ax = axes[i][j]
             sub = part[part.indicator == ind]
-            for method in sorted(sub.method.unique(), key=lambda m: (list(METHOD_WORDS).index(m)
-                                                                      if m in METHOD_WORDS else 99, m)):
+            for method in sub.method.unique():
                 line = sub[sub.method == method].sort_values("month")
-                ax.plot(line.month, line.rmse, "o-", ms=3, label=_words(method, METHOD_WORDS))
+                ax.plot(line.month, line.rmse, "o-", ms=3, color=colours[method], label=_words(method, METHOD_WORDS))
             name = _indicator_words(ind)
             ax.set_title(name if regime is None else f"{name}, {_words(regime, REGIME_WORDS).lower()}", fontsize=9)
             ax.set_xlabel("Month of the latest release (as-of month)", fontsize=8)
             if j == 0:
                 ax.set_ylabel("RMSE of the December forecast (pp)", fontsize=8)
             ax.grid(alpha=0.3)
-    handles, labels = axes[0][0].get_legend_handles_labels()
+    seen = {}
     for row in axes:
         for ax in row:
-            h, lab = ax.get_legend_handles_labels()
-            if len(lab) > len(labels):
-                handles, labels = h, lab
+            for h, lab in zip(*ax.get_legend_handles_labels()):
+                seen.setdefault(lab, h)
+    order = [_words(m, METHOD_WORDS) for m in colours]
+    labels = [lab for lab in order if lab in seen]
+    handles = [seen[lab] for lab in labels]
     if labels:
         fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5), fontsize=8, frameon=False)
     fig.suptitle("Forecast error of full-year growth by month, per indicator and method (rolling-origin backtest)",
@@ -127,9 +136,9 @@ def pooled_reliability(rel: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def _reliability_panel(ax, lines: list[tuple[str, pd.DataFrame]], title: str) -> None:
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, label="Perfect reliability")
-    for label, df in lines:
+    for label, df, colour in lines:
         df = df.sort_values("p_mean")
-        ax.plot(df.p_mean, df.observed, "o-", ms=3, label=label)
+        ax.plot(df.p_mean, df.observed, "o-", ms=3, color=colour, label=label)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("Forecast probability that the target is met", fontsize=8)
@@ -149,7 +158,8 @@ def reliability_figure(rel: pd.DataFrame):
     if "bin" not in rel.columns:
         rel = rel.assign(bin=np.floor(rel.p_mean * 10).clip(0, 9).astype(int))
     regimes = _regimes(rel)
-    fig, axes = plt.subplots(1, len(regimes), figsize=(4.2 * len(regimes), 4.2), squeeze=False)
+    colours = _method_colours(rel)
+    fig, axes = plt.subplots(1, len(regimes), figsize=(max(4.2 * len(regimes), 6.4), 4.4), squeeze=False)
     for ax, regime in zip(axes[0], regimes):
         part = rel if regime is None else rel[rel.regime == regime]
         pooled = pooled_reliability(part, ["method"])
@@ -157,9 +167,10 @@ def reliability_figure(rel: pd.DataFrame):
             _empty(ax, "No cases")
             continue
         if "method" in pooled.columns:
-            lines = [(_words(m, METHOD_WORDS), pooled[pooled.method == m]) for m in sorted(pooled.method.unique())]
+            lines = [(_words(m, METHOD_WORDS), pooled[pooled.method == m], colours[m])
+                     for m in colours if m in set(pooled.method)]
         else:
-            lines = [("P(met) forecasts", pooled)]
+            lines = [("P(met) forecasts", pooled, "C0")]
         _reliability_panel(ax, lines, _words(regime, REGIME_WORDS) if regime is not None else "All years")
     fig.suptitle("Is P(met) reliable? Forecast probability against how often targets were met", fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.93))
@@ -178,8 +189,8 @@ def annual_reliability_figure(rel: pd.DataFrame):
     for ax, level in zip(axes[0], levels):
         part = rel[rel.level == level] if level is not None else rel
         months = [m for m in ANNUAL_MONTHS if m in set(part.as_of_month)] or sorted(set(part.as_of_month))
-        lines = [(("Before any release" if m == 0 else f"As of month {m}"), part[part.as_of_month == m])
-                 for m in months]
+        lines = [(("Before any release" if m == 0 else f"As of month {m}"), part[part.as_of_month == m], f"C{i % 10}")
+                 for i, m in enumerate(months)]
         if not lines:
             _empty(ax, "No cases")
             continue

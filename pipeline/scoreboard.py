@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from . import data, registry
-from .forecast import Config, forecast_region
+from .forecast import AnnualModel, Config, forecast_region
 from .i18n import LANGS, t
 from .paths import PARAMS, ROOT
 
@@ -93,7 +93,8 @@ def build(year: int, as_of: str, regions: list[str] | None = None, lang: str = "
     obs = data.load_observations(as_of=(year, month)) if obs is None else data.cut_as_of(obs, year, month)
     targets = data.load_targets() if targets is None else targets
     regions = resolve_regions(regions) if regions else regions_with_targets(targets, year)
-    frames = [forecast_region(obs, targets, r, year, month, cfg, ["default"]) for r in regions]
+    annual_model = AnnualModel(obs, targets, cfg)  # one panel for all regions (same obs, targets, cfg)
+    frames = [forecast_region(obs, targets, r, year, month, cfg, ["default"], annual_model) for r in regions]
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["region", "indicator"])
     cells = cells[cells.indicator.isin(MAIN_INDICATORS)].reset_index(drop=True)
     return Scoreboard(year, as_of, lang, regions, cells, cfg.on_track_p, cfg.at_risk_p)
@@ -276,9 +277,10 @@ def body_html(board: Scoreboard) -> str:
 def page_html(board: Scoreboard) -> str:
     """The whole page: no external resource, one language, its own <title>."""
     lang_attr = "zh-CN" if board.lang == "zh" else "en"
+    colours = "".join(f"td.{s}{{background:{c}}}" for s, c in COLOURS.items())
     return (f'<!DOCTYPE html>\n<html lang="{lang_attr}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_esc(title(board))}</title><style>{STYLE}</style></head>\n<body>{body_html(board)}"
+            f"<title>{_esc(title(board))}</title><style>{STYLE}{colours}</style></head>\n<body>{body_html(board)}"
             f"<script>{SORT_JS}</script></body></html>\n")
 
 

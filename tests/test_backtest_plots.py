@@ -45,6 +45,16 @@ def test_rmse_panels_per_regime_and_indicator_lines_per_method():
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Carry-forward (benchmark)", "Default combination"]
 
 
+def test_a_method_has_one_colour_in_every_panel_even_where_another_is_missing():
+    df = _by_month(with_regime=False)
+    df = pd.concat([df, df[(df.indicator == "gdp") & (df.method == "default")].assign(method="bridge")])
+    fig = bp.rmse_figure(df)
+    colour = {ax.get_title(): {line.get_label(): line.get_color() for line in ax.get_lines()} for ax in fig.axes}
+    fai, gdp = colour["Fixed-asset investment excluding rural households"], colour["Gross domestic product (real growth)"]
+    assert set(gdp) == {"Carry-forward (benchmark)", "Bridge equation", "Default combination"}
+    assert fai["Default combination"] == gdp["Default combination"] != gdp["Bridge equation"]
+
+
 def test_rmse_without_regime_column_has_one_row_of_panels():
     fig = bp.rmse_figure(_by_month(with_regime=False))
     assert [t for t, _ in _titles_and_lines(fig)] == ["Fixed-asset investment excluding rural households", "Gross domestic product (real growth)"]
