@@ -10,6 +10,7 @@ loaded machine does not inflate).
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,11 +36,15 @@ def main() -> None:
     print(f"build() for {len(provinces)} provinces, {sb.counts(board)['targets']} targets: {build_s:.1f} s "
           f"({cpu_s:.1f} s CPU, {cpu_s / max(len(provinces), 1):.2f} s CPU per province)")
     with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
+        start, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([sys.executable, "-m", "pipeline", "scoreboard", "--year", str(args.year), "--as-of",
                         args.as_of, "--regions", *provinces, "--out", out], cwd=ROOT, check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_cli = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
         print(f"CLI (start-up, kernel, page, notebook, metrics) for {len(provinces)} provinces: "
-              f"{time.perf_counter() - start:.1f} s")
+              f"{time.perf_counter() - start:.1f} s ({cpu_cli:.1f} s CPU, kernel included)")
+    print(f"load average after: {', '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} on "
+          f"{__import__('os').cpu_count()} cores")
 
 
 if __name__ == "__main__":
