@@ -17,6 +17,7 @@ COMMANDS = {
     "forecast": ("pipeline.forecast", "forecast full-year outcomes and P(target met) as of a month"),
     "backtest": ("pipeline.backtest", "rolling-origin backtest of the forecasters"),
     "briefing": ("pipeline.briefing", "run one briefing notebook outside DVC"),
+    "scoreboard": ("pipeline.scoreboard", "one page with P(met) of every region's main targets in a year"),
     "track-record": ("pipeline.track_record", "a region's record against its targets"),
 }
 

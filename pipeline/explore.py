@@ -1,16 +1,54 @@
 """Helpers for the explore and backtest notebooks: what data exist, series against targets, comparisons.
 
 Everything reads the processed tables through ``pipeline.data``, so each call takes a fraction of a second.
+Notebook parameters may arrive from papermill as text (``-p years '[2023, 2024]'``): ``as_list`` reads them
+as YAML. ``use_cjk_font`` must run before the first figure: matplotlib fixes a title's font when the axes
+are made, so a font set later leaves Chinese titles as boxes.
 """
 from __future__ import annotations
 
 import json
 
 import pandas as pd
+import yaml
 
 from . import data, growth, registry
 from .forecasters import history_from_observations
 from .paths import PROCESSED
+from .plots import use_cjk_font
+
+EMPTY = {
+    "zh": "{region}{indicator}在所选年份({years})没有数据，图略。",
+    "en": "{region} has no {indicator} figures in the years selected ({years}): no chart.",
+}
+NO_OUTCOMES = {"zh": "所选地区没有{indicator}的全年数据。", "en": "The regions selected have no full-year {indicator} figures."}
+NO_REGIONS = {"zh": "未选择任何比较地区(compare为空)。", "en": "No region selected to compare (compare is empty)."}
+
+
+def as_list(value, cast=str) -> list:
+    """A list parameter given as a list or as YAML text ('[2023, 2024]', 'hunan'); None or '' gives []."""
+    if isinstance(value, str):
+        value = yaml.safe_load(value) if value.strip() else None
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        value = [value]
+    try:
+        return [cast(v) for v in value]
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a list of {cast.__name__} such as [2023, 2024], not {value!r}") from None
+
+
+def names(region: str, indicator: str, lang: str) -> tuple[str, str]:
+    r, ind = registry.region(region), registry.indicator(indicator)
+    return ((r.name_zh or region, ind.name_zh) if lang == "zh" else (r.name_en or region, ind.name_en))
+
+
+def empty_note(region: str, indicator: str, years: list[int], lang: str = "en") -> str:
+    """The sentence shown instead of a chart when the selection has no figure."""
+    region_name, indicator_name = names(region, indicator, lang)
+    return EMPTY[lang].format(region=region_name, indicator=indicator_name,
+                              years=", ".join(map(str, years)) or "-")
 
 
 def _slugs(region: str | None = None, indicator: str | None = None) -> tuple[str | None, str | None]:
@@ -40,10 +78,11 @@ def ytd_paths(region: str, indicator: str, years: list[int] | None = None, obs: 
 
 def plot_paths(ax, region: str, indicator: str, years: list[int], obs: pd.DataFrame | None = None,
                targets: pd.DataFrame | None = None, lang: str = "en"):
-    """YTD paths of several years on one axis, each year's target as a dashed line in the same colour."""
-    from .plots import use_cjk_font
+    """YTD paths of several years on one axis, each year's target as a dashed line in the same colour.
 
-    use_cjk_font()
+    The CJK font is named on the title and labels too: ``ax`` may have been made before ``use_cjk_font``.
+    """
+    cjk = {"fontfamily": [use_cjk_font(), "DejaVu Sans"]}
     region, indicator = _slugs(region, indicator)
     targets = data.load_targets() if targets is None else targets
     paths = ytd_paths(region, indicator, years, obs)
@@ -54,11 +93,10 @@ def plot_paths(ax, region: str, indicator: str, years: list[int], obs: pd.DataFr
         t = data.target_for(targets, region, indicator, int(year))
         if t and t["target_pct"] is not None:
             ax.axhline(t["target_pct"], ls="--", color=colour, lw=1)
-    name = registry.region(region)
-    ind = registry.indicator(indicator)
-    ax.set_title(f"{name.name_zh or region} {ind.name_zh}" if lang == "zh" else f"{name.name_en or region}: {ind.name_en}")
-    ax.set_xlabel("month")
-    ax.set_ylabel("YTD growth (%)")
+    region_name, indicator_name = names(region, indicator, lang)
+    ax.set_title(f"{region_name} {indicator_name}" if lang == "zh" else f"{region_name}: {indicator_name}", **cjk)
+    ax.set_xlabel("月份" if lang == "zh" else "Month", **cjk)
+    ax.set_ylabel("累计增速(%)" if lang == "zh" else "Year-to-date growth (%)", **cjk)
     ax.set_xticks(range(1, 13))
     ax.grid(alpha=0.3)
     if len(paths.columns):
@@ -107,5 +145,5 @@ def rmse_ratio_by_month(by_month: pd.DataFrame, method: str = "default") -> pd.D
     return ratio.pivot(index="indicator", columns="month", values="ratio").round(3)
 
 
-__all__ = ["coverage", "ytd_paths", "plot_paths", "annual_outcomes", "two_year_average", "backtest_tables",
+__all__ = ["as_list", "names", "empty_note", "use_cjk_font", "EMPTY", "NO_OUTCOMES", "NO_REGIONS", "coverage", "ytd_paths", "plot_paths", "annual_outcomes", "two_year_average", "backtest_tables",
            "rmse_ratio_by_month"]

@@ -230,15 +230,19 @@ def status_of(p: float, cfg: Config) -> str:
 
 
 def forecast_region(obs: pd.DataFrame, targets: pd.DataFrame, region: str, year: int, month: int,
-                    cfg: Config, methods: list[str]) -> pd.DataFrame:
-    """One row per indicator (and method) for a region-year as of a month; ``obs`` must already be cut."""
+                    cfg: Config, methods: list[str], annual_model: AnnualModel | None = None) -> pd.DataFrame:
+    """One row per indicator (and method) for a region-year as of a month; ``obs`` must already be cut.
+
+    ``annual_model`` (built on the same obs, targets and cfg) may be shared across regions: the scoreboard
+    builds its panel once instead of once per region.
+    """
     registry.region(region)
     in_year = obs[(obs.region == region) & (obs.year == year) & (obs.measure == "ytd_growth_pct")]
     tgt = targets[(targets.region == region) & (targets.year == year)]
     indicators = sorted((set(in_year.indicator) | set(tgt.indicator)) & set(GROWTH_INDICATORS),
                         key=lambda i: (i != "gdp", i))
     draws_by_ind, rows = {}, []
-    annual_model = AnnualModel(obs, targets, cfg)
+    annual_model = annual_model or AnnualModel(obs, targets, cfg)
     for ind in indicators:
         draws, info = indicator_draws(obs, region, ind, year, month, cfg, methods, annual_model)
         draws_by_ind[ind] = (draws, info)
