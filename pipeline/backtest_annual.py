@@ -7,9 +7,10 @@ year's outcome are first releases wherever the data have them (provinces 2020-20
 bulletins or work-report estimates, said per case in ``outcome_kind``); before 2020 the provincial data
 hold only the revised yearbook figure, used as a stand-in and marked ``revised``.
 
-Honest by construction: the one setting the backtest informs, ``spread_model`` (a spread proportional to
-the growth level, or constant), is chosen for each scored year from the ordinary years before it
-(``scoring.nested_choice`` on CRPS as of January); every other setting is fixed in params.yaml with its
+Honest by construction: what the backtest informs is chosen for each scored year from the ordinary years
+before it: the model (``backtest.candidates``: features and spread model; ``scoring.nested_choice`` on the
+January Brier score, one vote per year) and a factor on the spread that would have made earlier years'
+80% intervals cover 80% (``calibration_factors``). Every other setting is fixed in params.yaml with its
 reason. Every score is given for ordinary years, shock years (``regimes.shock_years``) and all.
 Scores: Brier score of P(met) (strict rule) against the base rate (share met in the five years before,
 same level), coverage of the 80% interval, CRPS; reliability bins. The few region-years with an own
