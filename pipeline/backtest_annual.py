@@ -68,9 +68,33 @@ CASE_COLUMNS = ["level", "region", "year", "regime", "as_of_month", "candidate",
                 "spread_pp", "n_train_years"]
 
 
+FEATURES = {"shrunk_mean_pp", "gap_pp", "lag_pp", "anchor_change_pp"}
+
+
 def load_params(path: Path = PARAMS) -> dict:
     p = annual.load_params(path)
     return {**p, "backtest": {**BACKTEST_DEFAULTS, **(p.get("backtest") or {})}}
+
+
+def check_params(params: dict) -> list[str]:
+    """One line per mistake in the annual/backtest settings, naming the params.yaml key."""
+    bt, out = params["backtest"], []
+    cands = bt.get("candidates") or {}
+    for key in ("province_candidates", "prefecture_candidates"):
+        for name in bt.get(key) or []:
+            if name not in cands:
+                out.append(f"params.yaml: annual.backtest.{key}: unknown candidate {name!r} (not in annual.backtest.candidates)")
+    if bt.get("fallback_candidate") not in cands:
+        out.append(f"params.yaml: annual.backtest.fallback_candidate: unknown candidate {bt.get('fallback_candidate')!r}")
+    for name, spec in [("annual", params), *((f"annual.backtest.candidates.{k}", v) for k, v in cands.items())]:
+        if spec.get("spread_model", "level") not in annual.SPREAD_MODELS:
+            out.append(f"params.yaml: {name}.spread_model: {spec['spread_model']!r} is not one of "
+                       f"{', '.join(annual.SPREAD_MODELS)}")
+        bad = set(spec.get("region_features") or []) - FEATURES
+        if bad:
+            out.append(f"params.yaml: {name}.region_features: unknown {', '.join(sorted(bad))} "
+                       f"(known: {', '.join(sorted(FEATURES))})")
+    return out
 
 
 def climatology(panel: annual.Panel, indicator: str, level: str, year: int, n_years: int) -> float:
@@ -310,6 +334,10 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
 def main() -> int:
     start = time.perf_counter()
     params = load_params()
+    problems = check_params(params)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
     record = pd.read_csv(TRACK_RECORD, dtype={"region": str, "met": "boolean", "met_tolerant": "boolean"})
     observations = pd.read_csv(OBSERVATIONS, dtype={"region": str}, keep_default_na=False, na_values={"value": [""]})
     cases, metrics, tables = run(record, observations, params)

@@ -77,3 +77,13 @@ def test_backtest_run_reports_by_regime_and_is_deterministic(bt):
     assert set(cases.regime) == {scoring.ORDINARY, scoring.SHOCK}
     assert set(tables["scores"].regime) >= {"ordinary", "shock", "all", "ordinary_since_2010"}
     assert {"outcome_kind", "last_outcome_kind", "gap_pp", "candidate", "spread_model"} <= set(cases.columns)
+
+
+def test_params_mistakes_are_one_line_each():
+    params = backtest_annual.load_params()
+    assert backtest_annual.check_params(params) == []
+    bad = {**params, "spread_model": "wide",
+           "backtest": {**params["backtest"], "province_candidates": ["gap_level", "nope"]}}
+    assert backtest_annual.check_params(bad) == [
+        "params.yaml: annual.backtest.province_candidates: unknown candidate 'nope' (not in annual.backtest.candidates)",
+        "params.yaml: annual.spread_model: 'wide' is not one of level, constant"]
