@@ -128,29 +128,91 @@ def method_draws(method: str, hist: pd.DataFrame, year: int, month: int, cfg: Co
 
 
 class AnnualModel:
-    """The annual forecaster (pipeline/annual.py) on the data as of the forecast month, built on first use."""
+    """The annual forecaster (pipeline/annual.py) on the data as of the forecast month, built on first use.
 
-    def __init__(self, obs: pd.DataFrame, targets: pd.DataFrame, cfg: Config):
+    GDP gets the margin regression on the target panel (record, ambition gap, national signal); any other
+    target, or GDP where no regression can be fitted, is anchored on last year's outcome: the region's own
+    December figure (first release), else the one this year's work report states (``report_outcomes.csv``
+    of the targets stage). So every target with last year's outcome has a P(met) from January.
+    """
+
+    def __init__(self, obs: pd.DataFrame, targets: pd.DataFrame, cfg: Config,
+                 report_outcomes: pd.DataFrame | None = None):
         self.obs, self.targets, self.cfg, self._panel, self._params = obs, targets, cfg, None, None
+        self.report_outcomes = report_outcomes
 
-    def draws(self, region: str, indicator: str, year: int, month: int) -> tuple[np.ndarray, dict] | None:
+    def _ready(self) -> None:
         from . import annual, track_record
 
         if self._panel is None:
             record = track_record.score(self.targets, track_record.annual_outcomes(self.obs), self.cfg.about_tolerance_pp)
             self._panel, self._params = annual.build_panel(record, self.obs), annual.load_params()
+            if self.report_outcomes is None:
+                path = PROCESSED / "report_outcomes.csv"  # the targets stage's output (dvc.yaml dep)
+                self.report_outcomes = (pd.read_csv(path, dtype={"region": str}) if path.exists()
+                                        else pd.DataFrame(columns=["region", "year", "report_year", "indicator",
+                                                                   "outcome_pct", "measure", "estimated"]))
+
+    def last_outcome(self, region: str, indicator: str, year: int) -> tuple[float, str]:
+        """Last year's outcome as known in January: own first release, else the year's report's statement."""
+        from . import annual
+
+        self._ready()
+        pct, kind = annual.last_outcome(self._panel, region, indicator, year)
+        if math.isfinite(pct):
+            return pct, kind
+        ro = self.report_outcomes
+        if ro is None or ro.empty:
+            return math.nan, ""
+        hit = ro[(ro.region.astype(str) == region) & (ro.indicator == indicator) & (ro.year.astype(int) == year - 1)
+                 & (ro.report_year.astype(int) == year) & pd.to_numeric(ro.outcome_pct, errors="coerce").notna()]
+        if "measure" in hit:
+            hit = hit[hit.measure.isin(["growth", "ytd_growth_pct"])]
+        if hit.empty:
+            return math.nan, ""
+        est = str(hit.estimated.iloc[0]).lower() in {"true", "1", "yes"} if "estimated" in hit else False
+        return float(hit.outcome_pct.iloc[0]), f"stated in the {year} work report" + (" (预计)" if est else "")
+
+    def draws(self, region: str, indicator: str, year: int, month: int) -> tuple[np.ndarray, dict] | None:
+        from . import annual
+
+        self._ready()
+        seed = _seed(self.cfg, region, indicator, year, month, "annual")
+        if indicator == "gdp":
+            try:
+                return annual.annual_draws(self._panel, region, indicator, year, month, self.cfg.n_draws, seed,
+                                           params=self._params)
+            except (ValueError, KeyError):
+                pass
+        last, kind = self.last_outcome(region, indicator, year)
+        if not math.isfinite(last):
+            return None
         try:
-            return annual.annual_draws(self._panel, region, indicator, year, month, self.cfg.n_draws,
-                                       _seed(self.cfg, region, indicator, year, month, "annual"), params=self._params)
+            return annual.anchored_draws(self._panel, region, indicator, year, month, last, self.cfg.n_draws, seed,
+                                         last_kind=kind, params=self._params)
         except (ValueError, KeyError):
             return None
 
-    def blend(self, annual_draws: np.ndarray, ytd_draws: np.ndarray, seed: int) -> np.ndarray:
+    def blend(self, annual_draws: np.ndarray, ytd_draws: np.ndarray, seed: int) -> tuple[np.ndarray, float]:
+        """(blended draws, the YTD forecast's share)."""
         from . import annual
 
         p = self._params or annual.load_params()
-        return annual.blend(annual_draws, ytd_draws, p.get("blend_weight_ytd", "precision"), seed=seed,
-                            method=p.get("blend_method", "mixture"))
+        w = p.get("blend_weight_ytd", "precision")
+        share = annual.precision_weight(annual_draws, ytd_draws) if w == "precision" else float(w)
+        return annual.blend(annual_draws, ytd_draws, share, seed=seed, method=p.get("blend_method", "mixture")), share
+
+    @staticmethod
+    def note(year: int, a_info: dict) -> str:
+        """What the annual model's default rests on, in one clause for the output's note."""
+        if a_info["mode"] == "last_outcome":
+            return (f"no figure of its own in {year} yet: default anchored on the {year - 1} outcome "
+                    f"{a_info['last_outcome_pct']:g}% ({a_info['last_outcome_kind']}), national move "
+                    f"{a_info['national_move_pp']:+.1f} pp; {a_info['basis']}")
+        gap = a_info["features"].get("gap_pp")
+        return (f"no figure of its own in {year} yet: default from the annual model ({a_info['mode']} anchor "
+                f"{a_info['anchor_pct']:g}%" + (f", ambition gap {gap:+.1f} pp" if gap is not None else "")
+                + f", {a_info['n_train_years']} training years, spread {a_info['spread_pp']:.1f} pp)")
 
 
 def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, month: int, cfg: Config,
@@ -171,9 +233,8 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
         if annual is None:
             return {}, info
         draws, a_info = annual
-        info.update(borrowed_from=f"annual:{a_info['level']}", borrowed_share=1.0,
-                    note=f"no figure of its own in {year} yet: default from the annual model ({a_info['mode']} "
-                         f"anchor {a_info['anchor_pct']:g}%, {a_info['n_train_years']} training years)")
+        source = "last_outcome" if a_info["mode"] == "last_outcome" else a_info["level"]
+        info.update(borrowed_from=f"annual:{source}", borrowed_share=1.0, note=AnnualModel.note(year, a_info))
         return {"default": draws}, info
     latest = cur.sort_values("month").iloc[-1]
     info.update(latest_month=int(latest.month), latest_ytd_pct=float(latest.ytd_growth_pct))
@@ -215,10 +276,12 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
         if "default" in out and src != region and annual_model is not None and info["latest_month"] != 12:
             annual = annual_model.draws(region, indicator, year, month)
             if annual is not None:
-                out["default"] = annual_model.blend(annual[0], out["default"],
-                                                    _seed(cfg, region, indicator, year, month, "blend"))
-                info["borrowed_from"] = f"{src}+annual:{annual[1]['level']}"
-                notes.append("default blends the borrowed YTD forecast with the annual model")
+                out["default"], share = annual_model.blend(annual[0], out["default"],
+                                                           _seed(cfg, region, indicator, year, month, "blend"))
+                source = "last_outcome" if annual[1]["mode"] == "last_outcome" else annual[1]["level"]
+                info["borrowed_from"] = f"{src}+annual:{source}"
+                notes.append(f"default blends {share:.0%} the YTD forecast on dynamics borrowed from {src} with "
+                             f"{1 - share:.0%} the annual model ({annual[1]['mode']})")
     info["note"] = "; ".join(notes)
     return out, info
 

@@ -271,6 +271,156 @@ SEED_TARGETS = [  # region, year, indicator, target_pct, qualifier, relative_to,
 ]
 
 
+
+# --- issue 10, annual model: provincial panel 2018-2024, Guangdong and Changsha/Yuelu records ---------------
+
+NEWS_QUALIFIER = {"左右": "about", "以上": "at_least", "区间": "range", "unknown": "unknown"}
+GD_INDICATORS = {"GDP": "gdp", "local_budget_revenue": "fiscal_revenue", "industrial_VA_above_scale": "industrial_va",
+                 "fixed_asset_investment": "fai", "retail_sales": "retail_sales", "imports_exports": "trade"}
+LOCAL_2013_INDICATORS = {**GD_INDICATORS, "public_budget_revenue": "fiscal_revenue_unclear"}
+GD_QUALIFIER = {"": "exact", "以上": "at_least", "左右": "about", "正增长": "positive"}
+SECONDARY = "SECONDARY (news-compiled, not read from the report itself)"
+
+
+def _existing_target_keys() -> set[tuple[str, str, str]]:
+    """(region, year, indicator) of the curated targets.csv: a key there is never given a second time."""
+    return {(r["region"], r["year"], r["indicator"]) for r in _read(RAW_TARGETS)}
+
+
+def guangdong_records(shared: Path) -> tuple[list[dict], list[dict]]:
+    """Guangdong's work reports 2021-2024: outcomes stated for the year before (observations) and targets."""
+    obs, targets = [], []
+    for r in _read(shared / "guangdong_targets_outcomes_2020_2024.csv"):
+        ind = GD_INDICATORS[r["indicator"]]
+        src = (f"广东省 {r['report_year']}年政府工作报告; compiled copy: GitHub {r['source_repo']} {r['source_path']} "
+               f"@{r['source_commit'][:8]}")
+        if r["kind"] == "target":
+            code = GD_QUALIFIER[r["phrasing"]]
+            targets.append(dict(region="guangdong", year=r["ref_year"], indicator=ind,
+                                target_pct="" if code == "positive" else r["value_low"], target_high_pct="",
+                                qualifier=code, relative_to="", source=src,
+                                text=f"{r['indicator']} {r['value_low']}%{r['phrasing']}"))
+        elif r["phrasing"] != "正增长":  # a stated 'positive growth' outcome has no number: nothing to key
+            obs.append(dict(region="guangdong", indicator=ind, period=f"{r['ref_year']}-12", measure="ytd_growth_pct",
+                            value=r["value_low"], unit="pct", vintage="first", source=src,
+                            note=f"vintage: work-report estimate (预计, stated in the {r['report_year']} report)"
+                                 + (f"; wording {r['phrasing']}" if r["phrasing"] else "")))
+    return obs, sorted(targets, key=lambda d: (d["year"], d["indicator"]))
+
+
+def province_targets_2018_2024(shared: Path, skip: set[tuple[str, str, str]]) -> tuple[list[dict], list[str]]:
+    """News-compiled provincial GDP targets 2018-2024 (secondary); keys already keyed from a report are skipped."""
+    rows, skipped = [], []
+    for r in _read(shared / "yearbook" / "province_gdp_targets_2018_2024_news.csv"):
+        region, _ = _region(r["region_zh"])
+        key = (region, r["year"], "gdp")
+        if key in skip:
+            skipped.append(f"{'/'.join(key)} {r['target_pct']} {r['wording']}")
+            continue
+        code = NEWS_QUALIFIER[r["wording"]]
+        rows.append(dict(region=region, year=r["year"], indicator="gdp", target_pct=r["target_pct"],
+                         target_high_pct=r["target_high_pct"], qualifier=code, relative_to="",
+                         source=f"{r_name(region)} {r['year']}年政府工作报告, {SECONDARY}; pages: {r['source']}",
+                         text=f"wording: {r['wording']}" + (f"; {r['note']}" if r["note"] else "")))
+    return sorted(rows, key=lambda d: (d["region"], d["year"])), skipped
+
+
+def _growth_vintage(note: str) -> str:
+    """Which kind of first announcement a news-compiled province outcome was (the backtest reports it per case)."""
+    low = note.lower()
+    if "gwr" in low:
+        return "work-report estimate"
+    if "公报" in note or "初步核算" in note:
+        return "statistical bulletin (初步核算)"
+    if "release" in low or "tally" in low or "press" in low:
+        return "press release (January)"
+    return "not stated by the page"
+
+
+def province_growth_2020_2023(shared: Path) -> list[dict]:
+    """News-compiled first announcements of provincial GDP growth 2020-2023 (secondary)."""
+    rows = []
+    for r in _read(shared / "yearbook" / "province_gdp_growth_2020_2023_news.csv"):
+        region, _ = _region(r["region_zh"])
+        second = f"; second source: {r['second_source']}" if r["second_source"] else "; single source"
+        rows.append(dict(region=region, indicator="gdp", period=f"{r['year']}-12", measure="ytd_growth_pct",
+                         value=r["growth_pct"], unit="pct", vintage="first",
+                         source=f"{r_name(region)} statistics bureau, {SECONDARY}; page: {r['source']}",
+                         note=f"vintage: {_growth_vintage(r['vintage_note'])}; as compiled: {r['vintage_note']}; "
+                              f"quoted: {r['quote']}{second}"))
+    return sorted(rows, key=lambda d: (d["region"], d["period"]))
+
+
+def local_points_2013_2024(shared: Path, skip: set[tuple[str, str, str]]) -> tuple[list[dict], list[dict], list[str]]:
+    """长沙/岳麓/湖南 targets and outcomes 2013-2024; rows the schema cannot hold are listed, not keyed."""
+    obs, targets, dropped = [], [], []
+    for i, r in enumerate(_read(shared / "local_points_hunan_changsha_yuelu_2013_2024.csv"), start=2):
+        region = registry.region_by_name(r["unit"])
+        ind = LOCAL_2013_INDICATORS.get(r["indicator"])
+        if region is None or ind is None or r["kind"] not in {"target", "outcome", "outcome_prelim", "outcome_final"}:
+            dropped.append(f"line {i}: {r['unit']} {r['kind']} {r['ref_year']} {r['indicator']}")
+            continue
+        page = r["source_url"] + (f" ({r['source_kind']})" if r["source_kind"] else "")
+        flag = f"; {r['note']}" if r["note"] else ""
+        if r["kind"] == "target":
+            key = (region, r["ref_year"], ind)
+            if key in skip:
+                dropped.append(f"line {i}: {'/'.join(key)} already in targets.csv")
+                continue
+            code = GD_QUALIFIER[r["phrasing"]]
+            targets.append(dict(region=region, year=r["ref_year"], indicator=ind, target_pct=r["value_low"],
+                                target_high_pct="", qualifier=code, relative_to="",
+                                source=f"{r['unit']} {r['ref_year']}年政府工作报告, as reported: {page}",
+                                text=f"{r['indicator']} {r['value_low']}%{r['phrasing']}{flag}"))
+            continue
+        kind = {"outcome_final": "statistical first release", "outcome": "yearbook figure",
+                "outcome_prelim": "work-report estimate (预计)"}[r["kind"]]
+        obs.append(dict(region=region, indicator=ind, period=f"{r['ref_year']}-12", measure="ytd_growth_pct",
+                        value=r["value_low"], unit="pct", vintage="first",
+                        source=f"{r['unit']} government or statistics bureau, as reported: {page}",
+                        note=f"vintage: {kind}; reported {r['report_date']}"
+                             + (f"; wording {r['phrasing']}" if r["phrasing"] else "") + flag))
+    return obs, targets, dropped
+
+
+def _keep_first_release(estimates: list[dict], releases: list[dict]) -> list[dict]:
+    """Drop a report's estimate whose key the statistical first release also has with another value; the
+    estimate is noted on the release's row instead (same key and vintage 'first': never keyed twice)."""
+    by_key = {(d["region"], d["indicator"], d["period"]): d for d in releases}
+    kept = []
+    for d in estimates:
+        other = by_key.get((d["region"], d["indicator"], d["period"]))
+        if other is not None and float(other["value"]) != float(d["value"]):
+            wording = f" ({d['note'].split('; wording ')[-1].split(';')[0]})" if "; wording " in d["note"] else ""
+            other["note"] += f"; a work report stated {d['value']}{wording} (预计), not keyed"
+            print(f"estimate not keyed (differs from the first release {other['value']}): "
+                  f"{d['region']} {d['period']} {d['value']}")
+            continue
+        kept.append(d)
+    return kept
+
+
+def annual_panel_files(shared: Path) -> None:
+    """The issue-10 files: provincial panel 2018-2024 and the Guangdong and Changsha/Yuelu multi-indicator records."""
+    curated = _existing_target_keys()
+    gd_obs, gd_targets = guangdong_records(shared)
+    gd_keys = {(d["region"], d["year"], d["indicator"]) for d in gd_targets}
+    news, skipped = province_targets_2018_2024(shared, curated | gd_keys)
+    for line in skipped:
+        print(f"news target skipped (keyed from the report itself): {line}")
+    _write(RAW_TARGETS_DIR / "province_gdp_targets_2018_2024_news.csv", RAW_TARGET_COLUMNS, news)
+    _write(RAW_TARGETS_DIR / "guangdong_targets_2021_2024.csv", RAW_TARGET_COLUMNS, gd_targets)
+    growth = province_growth_2020_2023(shared)
+    obs, targets, dropped = local_points_2013_2024(shared, curated)
+    for line in dropped:
+        print(f"local point not keyed: {line}")
+    gd_obs, obs = _keep_first_release(gd_obs, growth), _keep_first_release(obs, growth)
+    _write(RAW_INDICATORS / "province_gdp_growth_2020_2023_news.csv", RAW_INDICATOR_COLUMNS, growth)
+    _write(RAW_INDICATORS / "guangdong_outcomes_2020_2023.csv", RAW_INDICATOR_COLUMNS, gd_obs)
+    _write(RAW_INDICATORS / "local_hunan_changsha_yuelu_2013_2024_points.csv", RAW_INDICATOR_COLUMNS, obs)
+    _write(RAW_TARGETS_DIR / "local_hunan_changsha_yuelu_targets_2021_2024.csv", RAW_TARGET_COLUMNS, targets)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
@@ -292,6 +442,7 @@ def main() -> None:
     _write(RAW_TARGETS_DIR / "city_gdp_targets_2003_2014.csv", RAW_TARGET_COLUMNS, city_targets)
     _write(REGISTRIES / "cities.csv", ["slug", "name_zh", "name_en", "level", "parent", "admin_code", "note"],
            city_registry_rows(codes))
+    annual_panel_files(shared)
 
 
 if __name__ == "__main__":

@@ -140,3 +140,27 @@ def test_yearbook_extracts_are_embedded_with_their_row_counts(raw):
     assert set(prov_targets.qualifier) == {"at_least", "unknown"}
     city_targets = pd.read_csv(RAW_TARGETS_DIR / "city_gdp_targets_2003_2014.csv", dtype=str)
     assert len(city_targets) == 2575
+
+
+def test_issue10_annual_panel_files(raw):
+    """Row counts of the re-keyed provincial panel and the Guangdong/Changsha records; secondary rows say so."""
+    from pipeline.paths import RAW_TARGETS_DIR
+
+    counts = raw.groupby("file").size()
+    assert counts["province_gdp_growth_2020_2023_news.csv"] == 102  # 16 + 27 + 28 + 31 province-years
+    assert counts["guangdong_outcomes_2020_2023.csv"] == 15  # 17 stated outcomes - 1 正增长 - 2022 GDP (differs)
+    assert counts["local_hunan_changsha_yuelu_2013_2024_points.csv"] == 41
+    news = raw[raw.file == "province_gdp_growth_2020_2023_news.csv"]
+    assert news.source.str.contains("SECONDARY").all() and news.note.str.startswith("vintage: ").all()
+    assert (news.vintage == "first").all()
+    gd22 = news[(news.region == "guangdong") & (news.period == "2022-12")]
+    assert gd22.value.tolist() == ["1.9"] and "stated 2 (左右)" in gd22.note.iloc[0]
+    targets = {p.name: pd.read_csv(p, dtype=str, keep_default_na=False) for p in RAW_TARGETS_DIR.glob("*.csv")}
+    t = targets["province_gdp_targets_2018_2024_news.csv"]
+    assert len(t) == 151  # 156 listed - 湖南 2024 (targets.csv) - 广东 2021-2024 (keyed from the reports)
+    # the source file holds 14/18/16/31/15/31/31 rows (../shared/README.md says 19 for 2019; the file has 18)
+    assert t.groupby("year").size().to_dict() == {"2018": 14, "2019": 18, "2020": 16, "2021": 30, "2022": 14,
+                                                   "2023": 30, "2024": 29}
+    assert t.source.str.contains("SECONDARY").all()
+    assert len(targets["guangdong_targets_2021_2024.csv"]) == 24
+    assert len(targets["local_hunan_changsha_yuelu_targets_2021_2024.csv"]) == 9
