@@ -21,8 +21,8 @@ BIN = Path(sys.executable).parent
 
 
 def copy_repo(dest: Path) -> None:
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.splitlines()
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split("\0")
     for rel in files:
         if (ROOT / rel).is_file() and not rel.startswith("data/processed/"):
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -15,9 +15,10 @@ pytestmark = pytest.mark.integration
 
 
 def _tracked_files() -> list[str]:
-    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+    # -z: paths verbatim (without it git quotes non-ASCII names such as 2025年河南省...txt and they are skipped)
+    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
-    return [f for f in out.splitlines() if (ROOT / f).is_file()]
+    return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
 
 
 def _outs(lock: dict) -> dict[str, str]:
