@@ -7,8 +7,12 @@ December figure (first release where it exists).
 
 The default is not fixed: for each scored year and indicator, the combination (weights, rule,
 spread scale) with the lowest mean CRPS over the earlier years' cases is used (``scoring.nested_choice``),
-so every headline number is out of sample. Years before ``first_year`` are run only to give the
-early scored years something to learn from. The choice on all years up to ``last_year`` is what the
+and, when ``backtest.recalibrate`` is on, its P(met) is recalibrated by a logistic map fitted on the
+earlier years' default probabilities (applied to the whole distribution, ``forecasters.recalibrate``),
+so every headline number is out of sample. ``default_raw`` is then the chosen combination before
+recalibration. ``default_before`` is the fixed
+equal-weight combination without any calibration (the engine before issue 10). Years before
+``first_year`` are run only to give the early scored years something to learn from. The choice on all years up to ``last_year`` is what the
 live forecasts use next (``data/processed/default_choice.json``).
 
 Probabilities are scored on thresholds at last year's outcome and +-1 pp, and on the real national
@@ -34,8 +38,8 @@ import pandas as pd
 import yaml
 
 from . import data, forecasters as fc, qualifiers, scoring
-from .backtest_metrics import (by_month_table, by_regime_table, headline, reliability_by_regime,
-                               MONTHLY_INDICATORS)
+from .backtest_metrics import (MONTHLY_INDICATORS, by_month_table, by_regime_table, headline,
+                               long_probabilities, reliability_by_regime)
 from .forecast import DEFAULT_CHOICE, Config, _seed, method_draws, profile_for
 from .paths import PARAMS, PROCESSED
 
@@ -49,7 +53,8 @@ BORROWING = PROCESSED / "backtest_borrowing.csv"
 BASE_METHODS = ("carry_forward", "empirical_drift", "state_space", "bridge")
 THRESHOLD_OFFSETS_PP = (-1.0, 0.0, 1.0)
 THRESHOLD_KINDS = ("last_year-1pp", "last_year", "last_year+1pp")
-SUMMARY_COLUMNS = ["mean_pct", "q05_pct", "q10_pct", "q25_pct", "q50_pct", "q75_pct", "q90_pct", "q95_pct"]
+# Each candidate's distribution is kept as 200 quantiles, enough to recalibrate the chosen one afterwards
+GRID = (np.arange(200) + 0.5) / 200
 
 
 def load_params(path: Path = PARAMS) -> dict:
@@ -191,6 +196,7 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
                 **{f"threshold_{i}_pct": t["threshold"] for i, t in enumerate(thr)},
                 **{f"threshold_{i}_kind": t["kind"] for i, t in enumerate(thr)},
                 **{f"base_rate_{i}": t["base_rate"] for i, t in enumerate(thr)},
+                **{f"threshold_{i}_strict": t["strict"] for i, t in enumerate(thr)},
                 **{f"step_{i}": float(_met(latest, t["threshold"], t["strict"])) for i, t in enumerate(thr)},
                 **{f"met_{i}": float(_met(actual, t["threshold"], t["strict"])) for i, t in enumerate(thr)})
     rows = [dict(base, method=m, choice="", **_summary_row(d, actual, thr)) for m, d in draws.items()]
@@ -211,7 +217,7 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
         if gap is not None:
             d = d + shock_noise[: len(d)] * gap
         cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i,
-                              **_summary_row(d, actual, thr)))
+                              grid=np.quantile(d, GRID).astype(np.float32), **_summary_row(d, actual, thr)))
     return rows, cand_rows
 
 
@@ -243,6 +249,36 @@ def nested_choices(cand: pd.DataFrame, min_years: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def recalibrations(default_raw: pd.DataFrame, min_years: int) -> dict[int, tuple[float, float]]:
+    """Per year, the logistic recalibration of P(met) fitted on the earlier years' default probabilities only.
+
+    Every threshold of every indicator is pooled (too few cases per indicator); a year with fewer than
+    ``min_years`` earlier years gets none, (0, 1).
+    """
+    long = long_probabilities(default_raw)
+    long = long[long.method == "default_raw"]
+    out = {}
+    for year in sorted(default_raw.year.unique()):
+        past = long[long.year < year]
+        out[int(year)] = (0.0, 1.0) if past.year.nunique() < min_years else fc.fit_recalibration(past.p_met, past.met)
+    return out
+
+
+def _recalibrated_rows(case_info: pd.DataFrame, picked: pd.DataFrame, coefs: dict) -> pd.DataFrame:
+    """The nested default: the chosen candidate's quantiles, recalibrated with the year's coefficients."""
+    keys = ["indicator", "year", "month"]
+    rows = []
+    for r in case_info.merge(picked[keys + ["candidate", "grid"]], on=keys).to_dict("records"):
+        a, b = coefs[int(r["year"])]
+        thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]))
+               for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
+        d = fc.recalibrate(r.pop("grid").astype(float), a, b)
+        choice = r.pop("candidate")
+        rows.append({**r, "method": "default", "choice": choice, "recal_a": a, "recal_b": b,
+                     **_summary_row(d, r["actual_pct"], thr)})
+    return pd.DataFrame(rows)
+
+
 def final_choice(cand: pd.DataFrame, params: dict) -> dict:
     """The choice on all backtest years: what the live forecast of the next year uses."""
     out = {}
@@ -268,12 +304,28 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
     keys = ["indicator", "year", "month"]
     case_cols = [c for c in rows.columns if c not in picked.columns or c in keys]
     case_info = rows.drop_duplicates(keys)[case_cols].drop(columns=["method", "choice"])
-    default = case_info.merge(picked.drop(columns=["order", "learned_from_years"]), on=keys)
-    default = default.rename(columns={"candidate": "choice"}).assign(method="default")
-    bt = pd.concat([rows, default], ignore_index=True)
+    raw = case_info.merge(picked.drop(columns=["order", "learned_from_years", "grid"]), on=keys)
+    raw = raw.rename(columns={"candidate": "choice"}).assign(method="default_raw")
+    min_years = int(params.get("min_learn_years", 3))
+    recalibrate = bool(params.get("recalibrate", False))
+    if recalibrate:
+        coefs = recalibrations(raw, min_years)
+        default = _recalibrated_rows(case_info, picked, coefs)
+    else:
+        coefs = {int(y): (0.0, 1.0) for y in raw.year.unique()}
+        default, raw = raw.assign(method="default"), raw.iloc[0:0]
+    choices = choices.assign(recal_a=choices.year.map(lambda y: coefs[int(y)][0]),
+                             recal_b=choices.year.map(lambda y: coefs[int(y)][1]))
+    bt = pd.concat([rows, raw, default], ignore_index=True)
     bt = bt[bt.year.isin(years)]
     bt = bt.sort_values(["indicator", "year", "month", "method"], kind="stable").reset_index(drop=True)
-    return bt, choices, final_choice(cand, params)
+    a, b = 0.0, 1.0
+    if recalibrate:
+        long = long_probabilities(raw)
+        long = long[long.method == "default_raw"]
+        a, b = fc.fit_recalibration(long.p_met, long.met)
+    choice = {"indicators": final_choice(cand, params), "recalibration": {"a": round(a, 4), "b": round(b, 4)}}
+    return bt, choices, choice
 
 
 def borrowing_cases(obs: pd.DataFrame, indicators: list[str]) -> list[tuple[str, str, int, int, float]]:
@@ -356,7 +408,7 @@ def main() -> int:
     metrics["borrowing"] = borrowing_summary(borrowed)
     _write_csv(borrowed.round(4), BORROWING)
     METRICS.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    DEFAULT_CHOICE.write_text(json.dumps({"indicators": choice}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    DEFAULT_CHOICE.write_text(json.dumps(choice, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"backtest: {len(bt)} forecasts; metrics in {METRICS.relative_to(PROCESSED.parent.parent)}")
     return 0
 

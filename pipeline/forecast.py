@@ -52,6 +52,7 @@ class Config:
     shock_reversion: bool = True
     # per indicator {weights, combine_method, spread_scale}: the backtest's choice on all its years (DEFAULT_CHOICE)
     default_choice: dict[str, dict] = field(default_factory=dict)
+    recalibration: tuple[float, float] = (0.0, 1.0)  # logistic (a, b) fitted by the backtest on all its years
     about_tolerance_pp: float = 0.5
     on_track_p: float = 0.7
     at_risk_p: float = 0.3
@@ -74,7 +75,10 @@ class Config:
         cfg.regions = f.get("regions", {}) or {}
         cfg.about_tolerance_pp = float((params.get("targets", {}) or {}).get("about_tolerance_pp", 0.5))
         if choice_path is not None and Path(choice_path).exists():
-            cfg.default_choice = json.loads(Path(choice_path).read_text(encoding="utf-8")).get("indicators", {})
+            choice = json.loads(Path(choice_path).read_text(encoding="utf-8"))
+            cfg.default_choice = choice.get("indicators", {})
+            recal = choice.get("recalibration", {})
+            cfg.recalibration = (float(recal.get("a", 0.0)), float(recal.get("b", 1.0)))
         return cfg
 
     def choice_for(self, indicator: str) -> tuple[dict[str, float], str, float]:
@@ -241,6 +245,8 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
                 out["default"] = fc.shock_reversion(out["default"], gap,
                                                     seed=_seed(cfg, region, indicator, year, month, "shock"))
                 notes.append(f"shock year: default shifted back towards last December by up to {gap:+.1f} pp")
+            if src == region and cfg.recalibration != (0.0, 1.0):
+                out["default"] = fc.recalibrate(out["default"], *cfg.recalibration)
         elif out:
             fallback = "empirical_drift" if "empirical_drift" in out else sorted(out)[0]
             out["default"] = out[fallback]

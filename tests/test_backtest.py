@@ -114,3 +114,34 @@ def test_long_probabilities_adds_base_rate_and_step_once_per_case():
     assert sorted(long.method) == ["base_rate", "carry_forward", "default", "step"]
     assert long.set_index("method").p_met.to_dict() == {"default": 0.7, "carry_forward": 0.4, "base_rate": 0.25,
                                                         "step": 0.0}
+
+
+def test_recalibration_of_a_year_is_fitted_on_earlier_years_only():
+    # 2001: p = 0.5 came true 1 in 4, p = 0.8 3 in 4 (hand fit: a = -ln 3, b = 2 ln 3 / ln 4);
+    # 2002 came true every time, which would move the fit if it were used for 2002 itself.
+    rows = [dict(year=2001, month=m, p_met_0=p, met_0=o) for m, (p, o) in
+            enumerate(zip([0.5] * 4 + [0.8] * 4, [1, 0, 0, 0, 1, 1, 1, 0]), start=2)]
+    rows += [dict(year=2002, month=m, p_met_0=0.5, met_0=1.0) for m in range(2, 10)]
+    raw = pd.DataFrame(rows).assign(indicator="fai", method="default_raw", threshold_0_kind="last_year",
+                                    base_rate_0=0.5, step_0=0.0)
+    coefs = backtest.recalibrations(raw, min_years=1)
+    assert coefs[2001] == (0.0, 1.0)
+    assert coefs[2002][0] == pytest.approx(-np.log(3), abs=1e-4)
+    assert coefs[2002][1] == pytest.approx(2 * np.log(3) / np.log(4), abs=1e-4)
+
+
+def test_live_forecast_takes_the_backtest_choice_else_the_fixed_fallback(tmp_path):
+    import json
+
+    from pipeline.forecast import Config
+
+    path = tmp_path / "default_choice.json"
+    path.write_text(json.dumps({"indicators": {"fai": {"weights": {"state_space": 1.0}, "combine_method": "mixture",
+                                                       "spread_scale": 0.4}},
+                                "recalibration": {"a": 0.0, "b": 1.0}}), encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text("forecast:\n  default_weights: {empirical_drift: 1.0}\n  combine_method: quantile\n", encoding="utf-8")
+    cfg = Config.load(params, choice_path=path)
+    assert cfg.choice_for("fai") == ({"state_space": 1.0}, "mixture", 0.4)
+    assert cfg.choice_for("gdp") == ({"empirical_drift": 1.0}, "quantile", 1.0)
+    assert Config.load(params, choice_path=None).choice_for("fai") == ({"empirical_drift": 1.0}, "quantile", 1.0)

@@ -313,3 +313,22 @@ def test_gdp_profile_uses_only_levels_public_in_the_year():
     assert gdp_profile(obs, 2024).round(4).tolist() == [0.1, 0.2, 0.3, 0.4]
     first = pd.DataFrame(levels(2022, "first"))
     assert gdp_profile(first, 2023).round(4).tolist() == [0.1, 0.2, 0.3, 0.4]
+
+
+def test_recalibrate_moves_every_exceedance_probability_by_the_logistic_map():
+    # a = ln(1/3), b = 1: a 50% chance becomes sigmoid(ln(1/3)) = 1/4; a = 0, b = 1 leaves the draws alone
+    draws = np.arange(1000, dtype=float)
+    out = F.recalibrate(draws, math.log(1 / 3), 1.0)
+    assert np.mean(out >= 499.5) == pytest.approx(0.25, abs=0.002)
+    assert F.recalibrate(draws[::-1], 0.0, 1.0).tolist() == draws.tolist()
+
+
+def test_fit_recalibration_by_hand():
+    # p = 0.5 came true 1 in 4, p = 0.8 came true 3 in 4: a + b·0 = logit(1/4), a + b·ln 4 = logit(3/4),
+    # so a = -ln 3 = -1.0986 and b = 2 ln 3 / ln 4 = 1.5850 (the saturated fit)
+    p = [0.5] * 4 + [0.8] * 4
+    met = [1, 0, 0, 0, 1, 1, 1, 0]
+    a, b = F.fit_recalibration(p, met)
+    assert a == pytest.approx(-math.log(3), abs=1e-4)
+    assert b == pytest.approx(2 * math.log(3) / math.log(4), abs=1e-4)
+    assert F.fit_recalibration([0.3, 0.6], [1, 1]) == (0.0, 1.0)  # nothing to learn from one outcome
