@@ -33,14 +33,16 @@ def main() -> None:
         return
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pipeline", "backtest", "--stage"], cwd=ROOT, check=True, capture_output=True)
-    print(f"backtest stage (5 indicators, 2010-2023, all methods, 2 workers): {time.perf_counter() - start:.1f} s")
+    print(f"backtest stage (5 indicators, 2005-2023 run, 2010-2023 scored, nested choice, 2 workers): "
+          f"{time.perf_counter() - start:.1f} s")
     metrics = json.loads((ROOT / "data" / "processed" / "backtest_metrics.json").read_text())
-    d = metrics["default"]
-    print(f"default/carry-forward RMSE ratio by indicator: {metrics['rmse_ratio_to_carry_forward']}, "
-          f"mean {metrics['rmse_ratio_mean']}")
-    print(f"default coverage 50/80/90: {d['coverage_50']}/{d['coverage_80']}/{d['coverage_90']}; Brier {d['brier']} "
-          f"vs step rule {d['brier_step']}: skill {d['brier_skill_vs_step']}")
-
+    for regime in ("ordinary", "shock", "all"):
+        m = metrics[regime]
+        print(f"{regime}: RMSE ratio mean {m['rmse_ratio_mean']} (by indicator {m['rmse_ratio']}); coverage "
+              f"50/80/90 {m['coverage_50']}/{m['coverage_80']}/{m['coverage_90']} (80 before: {m['coverage_80_before']}); "
+              f"Brier {m['brier']}, skill vs carry-forward {m['brier_skill_vs_carry_forward']} (real targets "
+              f"{m['brier_skill_vs_carry_forward_real_targets']}), vs base rate {m['brier_skill_vs_base_rate']}; "
+              f"largest reliability gap (deciles with >= 30 cases) {m['reliability_max_gap_bins_n30']}")
 
 if __name__ == "__main__":
     main()

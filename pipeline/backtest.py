@@ -3,13 +3,25 @@
 For every year and as-of month (2-11 for monthly indicators, quarter ends 3, 6, 9 for GDP), each
 method sees only the data published for periods up to the as-of month (``data.cut_as_of``) and
 learns only from earlier years; its forecast of the December YTD growth is scored against the
-published December figure (first release). Metrics by indicator, month and method: RMSE and mean
-error of the median, CRPS, coverage of the 50/80/90% intervals, and the Brier score of P(met)
-against the step rule (1 if the latest YTD is at or above the threshold, else 0). National targets
-are not in the embedded data, so thresholds are last year's outcome and that +-1 pp (with a target
-file, each year's target as well).
+December figure (first release where it exists).
 
-CLI: ``python -m pipeline backtest [--indicators F ...] [--years Y ...] [--methods M ...] [--out F]``.
+The default is not fixed: for each scored year and indicator, the combination (weights, rule,
+spread scale) with the lowest mean CRPS over the earlier years' cases is used (``scoring.nested_choice``),
+and, when ``backtest.recalibrate`` is on, its P(met) is recalibrated by a logistic map fitted on the
+earlier years' default probabilities (applied to the whole distribution, ``forecasters.recalibrate``),
+so every headline number is out of sample. ``default_raw`` is then the chosen combination before
+recalibration. ``default_before`` is the fixed
+equal-weight combination without any calibration (the engine before issue 10). Years before
+``first_year`` are run only to give the early scored years something to learn from. The choice on all years up to ``last_year`` is what the
+live forecasts use next (``data/processed/default_choice.json``).
+
+Probabilities are scored on thresholds at last year's outcome and +-1 pp, and on the real national
+targets (GDP 2005-2026), against three baselines: carry-forward's own distribution, the base rate
+(share of earlier years that met the same kind of threshold) and the step rule (latest YTD at or
+above the threshold). Every metric is given for ordinary years, shock years (``regimes.shock_years``)
+and all years (``backtest_metrics.py``).
+
+CLI: ``python -m pipeline backtest [--indicators F ...] [--years Y ...] [--targets F] [--out F]``.
 """
 from __future__ import annotations
 
@@ -18,36 +30,74 @@ import math
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from . import data, forecasters as fc, growth
-from .forecast import Config, _seed, method_draws, profile_for
+from . import data, forecasters as fc, qualifiers, scoring
+from .backtest_metrics import (MONTHLY_INDICATORS, by_month_table, by_regime_table, headline,
+                               long_probabilities, reliability_by_regime)
+from .forecast import DEFAULT_CHOICE, Config, _seed, method_draws, profile_for
 from .paths import PARAMS, PROCESSED
 
 OUT = PROCESSED / "backtest.csv"
 METRICS = PROCESSED / "backtest_metrics.json"
 BY_MONTH = PROCESSED / "backtest_by_month.csv"
+BY_REGIME = PROCESSED / "backtest_by_regime.csv"
 RELIABILITY = PROCESSED / "backtest_reliability.csv"
+CHOICES = PROCESSED / "backtest_choices.csv"
 BORROWING = PROCESSED / "backtest_borrowing.csv"
-MONTHLY_INDICATORS = ("industrial_va", "retail_sales", "fai", "fiscal_revenue")
+BASE_METHODS = ("carry_forward", "empirical_drift", "state_space", "bridge")
 THRESHOLD_OFFSETS_PP = (-1.0, 0.0, 1.0)
-
-
-def crps(draws: np.ndarray, y: float) -> float:
-    """Continuous ranked probability score of a sample against an outcome (lower is better)."""
-    x = np.sort(np.asarray(draws, dtype=float))
-    n = len(x)
-    spread = 2.0 / n**2 * np.sum((2 * np.arange(1, n + 1) - n - 1) * x)
-    return float(np.mean(np.abs(x - y)) - 0.5 * spread)
+THRESHOLD_KINDS = ("last_year-1pp", "last_year", "last_year+1pp")
+# Each candidate's distribution is kept as 200 quantiles, enough to recalibrate the chosen one afterwards
+GRID = (np.arange(200) + 0.5) / 200
 
 
 def load_params(path: Path = PARAMS) -> dict:
     params = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
     return params.get("backtest", {}) or {}
+
+
+def load_shock_years(path: Path = PARAMS) -> list[int]:
+    params = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
+    return [int(y) for y in (params.get("regimes", {}) or {}).get("shock_years", [])]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to form the default: method weights, combination rule, spread scale."""
+    weights: tuple[tuple[str, float], ...]
+    combine_method: str
+    spread_scale: float
+
+    @property
+    def label(self) -> str:
+        w = "+".join(f"{k}={v:g}" for k, v in self.weights)
+        return f"{w}|{self.combine_method}|x{self.spread_scale:g}"
+
+    def as_dict(self) -> dict:
+        return {"weights": dict(self.weights), "combine_method": self.combine_method,
+                "spread_scale": self.spread_scale}
+
+
+def candidates(params: dict, indicator: str) -> list[Candidate]:
+    """The options the nested selection chooses from; the first is the fallback fixed in advance."""
+    grid = params.get("candidates", {}) or {}
+    weight_sets = list(grid.get("weights", [{"empirical_drift": 0.5, "state_space": 0.5}]))
+    if indicator == "gdp":
+        weight_sets += list(grid.get("gdp_extra_weights", []))
+    rules = list(grid.get("combine_methods", ["quantile"]))
+    scales = [float(s) for s in grid.get("spread_scales", [1.0])]
+    out = []
+    for w in weight_sets:
+        weights = tuple(sorted((str(k), float(v)) for k, v in w.items() if float(v) > 0))
+        for rule in (rules if len(weights) > 1 else rules[:1]):
+            out += [Candidate(weights, rule, s) for s in scales]
+    return list(dict.fromkeys(out))
 
 
 def cases(obs: pd.DataFrame, indicators: list[str], years: list[int], region: str = "china") -> list[tuple]:
@@ -61,147 +111,221 @@ def cases(obs: pd.DataFrame, indicators: list[str], years: list[int], region: st
     return out
 
 
+def _met(x, threshold: float, strict_greater: bool):
+    return (np.asarray(x) > threshold) if strict_greater else (np.asarray(x) >= threshold)
+
+
+def thresholds(hist: pd.DataFrame, targets: pd.DataFrame | None, region: str, ind: str, year: int) -> list[dict]:
+    """The thresholds P(met) is scored on in ``year``, each with the base rate of earlier years.
+
+    Synthetic: last year's outcome +-1 pp; base rate: the share of earlier years whose December growth
+    was at least the year before's plus the same offset. Real: the year's target; base rate: the share
+    of earlier targets met (strict reading of the qualifier).
+    """
+    dec = hist[hist.month == 12].set_index("year").ytd_growth_pct
+    out = []
+    if year - 1 in dec.index:
+        past = [(dec[y], dec[y - 1]) for y in dec.index if y < year and y - 1 in dec.index]
+        for kind, off in zip(THRESHOLD_KINDS, THRESHOLD_OFFSETS_PP):
+            rate = float(np.mean([o >= p + off for o, p in past])) if past else math.nan
+            out.append(dict(kind=kind, threshold=float(dec[year - 1]) + off, strict=False, base_rate=rate))
+    if targets is not None:
+        tgt = data.target_for(targets, region, ind, year)
+        if tgt and tgt["target_pct"] is not None:
+            thr, strict = qualifiers.threshold(tgt["target_pct"], tgt["qualifier"])
+            if thr is not None:
+                past_t = targets[(targets.region == region) & (targets.indicator == ind) & (targets.year < year)]
+                met = []
+                for _, t in past_t.iterrows():
+                    if t.year in dec.index and not pd.isna(t.target_pct):
+                        p_thr, p_strict = qualifiers.threshold(float(t.target_pct), qualifiers.normalize(t.qualifier))
+                        if p_thr is not None:
+                            met.append(bool(_met(dec[t.year], p_thr, p_strict)))
+                out.append(dict(kind="target", threshold=float(thr), strict=bool(strict),
+                                base_rate=float(np.mean(met)) if met else math.nan))
+    return out
+
+
+def _summary_row(d: np.ndarray, actual: float, thr: list[dict]) -> dict:
+    row = {f"{k}_pct": v for k, v in fc.summarize(d).items()}
+    row["crps"] = scoring.crps(d, actual)
+    for i, t in enumerate(thr):
+        row[f"p_met_{i}"] = float(np.mean(_met(d, t["threshold"], t["strict"])))
+    return row
+
+
 _SHARED: dict = {}
 
 
-def _init_worker(obs: pd.DataFrame, targets: pd.DataFrame | None, cfg: Config) -> None:
+def _init_worker(obs: pd.DataFrame, targets: pd.DataFrame | None, cfg: Config, params: dict) -> None:
     """Give each worker process the tables once, instead of pickling them with every case."""
-    _SHARED.update(obs=obs, targets=targets, cfg=cfg)
+    _SHARED.update(obs=obs, targets=targets, cfg=cfg, params=params)
 
 
-def _evaluate_shared(job: tuple) -> list[dict]:
-    region, ind, year, month, methods = job
-    return evaluate_case((_SHARED["obs"], _SHARED["targets"], region, ind, year, month, methods, _SHARED["cfg"]))
+def _evaluate_shared(job: tuple) -> tuple[list[dict], list[dict]]:
+    region, ind, year, month = job
+    return evaluate_case(_SHARED["obs"], _SHARED["targets"], region, ind, year, month, _SHARED["cfg"],
+                         _SHARED["params"])
 
 
-def evaluate_case(args: tuple) -> list[dict]:
-    """All methods for one (indicator, year, month)."""
-    obs, targets, region, ind, year, month, methods, cfg = args
+def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, ind: str, year: int, month: int,
+                  cfg: Config, params: dict) -> tuple[list[dict], list[dict]]:
+    """One (indicator, year, month): rows of the base methods and the fixed default, and every candidate's scores."""
     full = fc.history_from_observations(obs, region, ind)
     actual = float(full[(full.year == year) & (full.month == 12)].ytd_growth_pct.iloc[0])
     cut = data.cut_as_of(obs, year, month)
     hist = fc.history_from_observations(cut, region, ind)
     cur = hist[(hist.year == year) & (hist.month <= month)]
     if cur.empty:
-        return []
+        return [], []
     latest = float(cur.sort_values("month").ytd_growth_pct.iloc[-1])
-    prev = hist[(hist.year == year - 1) & (hist.month == 12)]
-    thresholds = [] if prev.empty else [float(prev.ytd_growth_pct.iloc[0]) + d for d in THRESHOLD_OFFSETS_PP]
-    target = data.target_for(targets, region, ind, year) if targets is not None else None
-    if target and target["target_pct"] is not None:
-        thresholds.append(float(target["target_pct"]))
+    thr = thresholds(hist, targets, region, ind, year)
+    profile = profile_for(cut, ind, year)
     draws = {}
-    for method in methods:
-        if method == "default":
-            continue
+    for method in BASE_METHODS:
         if method == "bridge" and ind != "gdp":
             continue
         try:
             draws[method] = method_draws(method, hist, year, month, cfg, _seed(cfg, region, ind, year, month, method),
-                                         obs=cut, region=region, profile=profile_for(cut, ind, year))
+                                         obs=cut, region=region, profile=profile)
         except fc.InsufficientData:
             continue
-    if "default" in methods:
-        usable = {k: v for k, v in draws.items() if cfg.default_weights.get(k, 0) > 0}
-        if usable:
-            draws["default"] = fc.combine(usable, cfg.default_weights, n_draws=cfg.n_draws,
-                                          seed=_seed(cfg, region, ind, year, month, "default"), method=cfg.combine_method)
-    rows = []
-    latest_month = int(cur.sort_values("month").month.iloc[-1])
-    share = growth.share_through(profile_for(cut, ind, year), latest_month)
-    for method, d in draws.items():
-        s = fc.summarize(d)
-        row = dict(region=region, indicator=ind, year=year, as_of=f"{year:04d}-{month:02d}", month=month,
-                   method=method, latest_ytd_pct=latest, **{f"{k}_pct": v for k, v in s.items()},
-                   target_pct=math.nan, qualifier="", p_met=math.nan, p_met_tolerant=math.nan,
-                   required_rest_pct=math.nan, borrowed_from="", actual_pct=actual, crps=crps(d, actual))
-        if target and target["target_pct"] is not None:
-            p = fc.p_met(d, target["target_pct"], target["qualifier"], tolerance=cfg.about_tolerance_pp)
-            row.update(target_pct=target["target_pct"], qualifier=target["qualifier"], p_met=p.strict,
-                       p_met_tolerant=p.tolerant,
-                       required_rest_pct=float(growth.required_growth_pct(latest, target["target_pct"], share)))
-        for i, thr in enumerate(thresholds):
-            row[f"threshold_{i}_pct"] = thr
-            row[f"p_met_{i}"] = float(np.mean(d >= thr))
-        rows.append(row)
-    return rows
+    gap = fc.shock_gap(hist, year, month, exclude_years=cfg.exclude_years) if cfg.shock_reversion else None
+    base = dict(region=region, indicator=ind, year=year, as_of=f"{year:04d}-{month:02d}", month=month,
+                latest_ytd_pct=latest, actual_pct=actual, shock_gap_pp=math.nan if gap is None else gap,
+                **{f"threshold_{i}_pct": t["threshold"] for i, t in enumerate(thr)},
+                **{f"threshold_{i}_kind": t["kind"] for i, t in enumerate(thr)},
+                **{f"base_rate_{i}": t["base_rate"] for i, t in enumerate(thr)},
+                **{f"threshold_{i}_strict": t["strict"] for i, t in enumerate(thr)},
+                **{f"step_{i}": float(_met(latest, t["threshold"], t["strict"])) for i, t in enumerate(thr)},
+                **{f"met_{i}": float(_met(actual, t["threshold"], t["strict"])) for i, t in enumerate(thr)})
+    rows = [dict(base, method=m, choice="", **_summary_row(d, actual, thr)) for m, d in draws.items()]
+    cand_rows = []
+    seed = _seed(cfg, region, ind, year, month, "default")
+    shock_noise = np.random.default_rng(_seed(cfg, region, ind, year, month, "shock")).uniform(0, 1, cfg.n_draws)
+    combos: dict = {}
+    for i, c in enumerate(candidates(params, ind)):
+        if any(k not in draws for k, _ in c.weights):
+            continue
+        key = (c.weights, c.combine_method)
+        if key not in combos:
+            combos[key] = fc.combine({k: draws[k] for k, _ in c.weights}, dict(c.weights), n_draws=cfg.n_draws,
+                                     seed=seed, method=c.combine_method)
+        d = fc.rescale(combos[key], c.spread_scale)
+        if i == 0:  # the fallback before any calibration: what the engine did before issue 10
+            rows.append(dict(base, method="default_before", choice=c.label, **_summary_row(d, actual, thr)))
+        if gap is not None:
+            d = d + shock_noise[: len(d)] * gap
+        cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i,
+                              grid=np.quantile(d, GRID).astype(np.float32), **_summary_row(d, actual, thr)))
+    return rows, cand_rows
 
 
-def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], methods: list[str], cfg: Config,
-                 targets: pd.DataFrame | None = None, workers: int | None = None) -> pd.DataFrame:
-    jobs = [("china", ind, y, m, methods) for ind, y, m in cases(obs, indicators, years)]
+def run_cases(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: Config, params: dict,
+              targets: pd.DataFrame | None = None, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Base-method rows and candidate scores for every case (two worker processes on the project machine)."""
+    jobs = [("china", ind, y, m) for ind, y, m in cases(obs, indicators, years)]
     workers = workers or min(2, os.cpu_count() or 1)
     if workers > 1 and len(jobs) > 20:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(obs, targets, cfg)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(obs, targets, cfg, params)) as pool:
             results = list(pool.map(_evaluate_shared, jobs, chunksize=10))
     else:
-        _init_worker(obs, targets, cfg)
+        _init_worker(obs, targets, cfg, params)
         results = [_evaluate_shared(j) for j in jobs]
-    df = pd.DataFrame([r for rows in results for r in rows])
-    return df.sort_values(["indicator", "year", "month", "method"], kind="stable").reset_index(drop=True)
+    rows = pd.DataFrame([r for rs, _ in results for r in rs])
+    cand = pd.DataFrame([r for _, cs in results for r in cs])
+    return rows, cand
 
 
-def long_probabilities(bt: pd.DataFrame) -> pd.DataFrame:
-    """One row per case, method and threshold: P(met), the step rule's 0/1, and what happened."""
-    parts = []
-    for i in range(4):
-        col = f"p_met_{i}"
-        if col not in bt:
-            continue
-        part = bt[bt[col].notna()][["indicator", "year", "month", "method", "latest_ytd_pct", "actual_pct",
-                                     f"threshold_{i}_pct", col]]
-        part = part.rename(columns={f"threshold_{i}_pct": "threshold_pct", col: "p_met"})
-        parts.append(part)
-    if not parts:
-        return pd.DataFrame(columns=["indicator", "year", "month", "method", "p_met", "step", "met"])
-    long = pd.concat(parts, ignore_index=True)
-    return long.assign(step=(long.latest_ytd_pct >= long.threshold_pct).astype(float),
-                       met=(long.actual_pct >= long.threshold_pct).astype(float))
+def nested_choices(cand: pd.DataFrame, min_years: int) -> pd.DataFrame:
+    """Per indicator and year, the candidate with the lowest mean CRPS over strictly earlier years' cases."""
+    out = []
+    for ind, g in cand.sort_values(["order", "year", "month"], kind="stable").groupby("indicator", sort=True):
+        fallback = g.loc[g.order == g.order.min(), "candidate"].iloc[0]
+        chosen = scoring.nested_choice(g, option_col="candidate", loss_col="crps", min_years=min_years,
+                                       fallback=fallback)
+        out += [dict(indicator=ind, year=y, candidate=c, learned_from_years=int(g[g.year < y].year.nunique()))
+                for y, c in chosen.items()]
+    return pd.DataFrame(out)
 
 
-def metrics_table(bt: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    err = bt.q50_pct - bt.actual_pct
-    g = bt.assign(err=err, sq=err**2,
-                  in50=(bt.actual_pct >= bt.q25_pct) & (bt.actual_pct <= bt.q75_pct),
-                  in80=(bt.actual_pct >= bt.q10_pct) & (bt.actual_pct <= bt.q90_pct),
-                  in90=(bt.actual_pct >= bt.q05_pct) & (bt.actual_pct <= bt.q95_pct)).groupby(by)
-    out = pd.DataFrame({"n": g.size(), "rmse": np.sqrt(g.sq.mean()), "mean_error": g.err.mean(),
-                        "crps": g.crps.mean(), "coverage_50": g.in50.mean(), "coverage_80": g.in80.mean(),
-                        "coverage_90": g.in90.mean()})
-    probs = long_probabilities(bt)
-    if not probs.empty:
-        pg = probs.assign(b=(probs.p_met - probs.met) ** 2, b_step=(probs.step - probs.met) ** 2).groupby(by)
-        out["brier"] = pg.b.mean()
-        out["brier_step"] = pg.b_step.mean()
-        out["brier_skill_vs_step"] = 1 - out.brier / out.brier_step
-    return out.reset_index().round(4)
+def recalibrations(default_raw: pd.DataFrame, min_years: int) -> dict[int, tuple[float, float]]:
+    """Per year, the logistic recalibration of P(met) fitted on the earlier years' default probabilities only.
 
-
-def summary(bt: pd.DataFrame, default: str = "default") -> dict:
-    """The issue's goals, measured: RMSE ratio to carry-forward, coverage, Brier skill."""
-    monthly = bt[bt.indicator.isin(MONTHLY_INDICATORS)]
-    by_ind = metrics_table(monthly, ["indicator", "method"]).set_index(["indicator", "method"])
-    out: dict = {"cases": int(bt[["indicator", "year", "month"]].drop_duplicates().shape[0])}
-    ratios = {}
-    for ind in MONTHLY_INDICATORS:
-        if (ind, default) in by_ind.index and (ind, "carry_forward") in by_ind.index:
-            ratios[ind] = round(float(by_ind.loc[(ind, default), "rmse"] / by_ind.loc[(ind, "carry_forward"), "rmse"]), 4)
-    out["rmse_ratio_to_carry_forward"] = ratios
-    if ratios:
-        out["rmse_ratio_mean"] = round(float(np.mean(list(ratios.values()))), 4)
-    overall = metrics_table(bt, ["method"]).set_index("method")
-    for method in overall.index:
-        out[method] = {k: (None if pd.isna(v) else float(v)) for k, v in overall.loc[method].items()}
+    Every threshold of every indicator is pooled (too few cases per indicator); a year with fewer than
+    ``min_years`` earlier years gets none, (0, 1).
+    """
+    long = long_probabilities(default_raw)
+    long = long[long.method == "default_raw"]
+    out = {}
+    for year in sorted(default_raw.year.unique()):
+        past = long[long.year < year]
+        out[int(year)] = (0.0, 1.0) if past.year.nunique() < min_years else fc.fit_recalibration(past.p_met, past.met)
     return out
 
 
-def reliability(bt: pd.DataFrame, method: str = "default", bins: int = 10) -> pd.DataFrame:
-    probs = long_probabilities(bt[bt.method == method])
-    if probs.empty:
-        return pd.DataFrame(columns=["bin", "p_mean", "observed", "n"])
-    idx = np.clip((probs.p_met * bins).astype(int), 0, bins - 1)
-    g = probs.assign(bin=idx).groupby("bin")
-    return pd.DataFrame({"p_mean": g.p_met.mean(), "observed": g.met.mean(), "n": g.size()}).reset_index().round(4)
+def _recalibrated_rows(case_info: pd.DataFrame, picked: pd.DataFrame, coefs: dict) -> pd.DataFrame:
+    """The nested default: the chosen candidate's quantiles, recalibrated with the year's coefficients."""
+    keys = ["indicator", "year", "month"]
+    rows = []
+    for r in case_info.merge(picked[keys + ["candidate", "grid"]], on=keys).to_dict("records"):
+        a, b = coefs[int(r["year"])]
+        thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]))
+               for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
+        d = fc.recalibrate(r.pop("grid").astype(float), a, b)
+        choice = r.pop("candidate")
+        rows.append({**r, "method": "default", "choice": choice, "recal_a": a, "recal_b": b,
+                     **_summary_row(d, r["actual_pct"], thr)})
+    return pd.DataFrame(rows)
+
+
+def final_choice(cand: pd.DataFrame, params: dict) -> dict:
+    """The choice on all backtest years: what the live forecast of the next year uses."""
+    out = {}
+    for ind, g in cand.groupby("indicator", sort=True):
+        mean = g.groupby(["order", "candidate"]).crps.mean().reset_index()
+        best = mean.sort_values(["crps", "order"], kind="stable").iloc[0]
+        c = next(c for c in candidates(params, ind) if c.label == best.candidate)
+        out[ind] = {**c.as_dict(), "label": c.label, "mean_crps": round(float(best.crps), 4),
+                    "years": [int(g.year.min()), int(g.year.max())]}
+    return out
+
+
+def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: Config, params: dict,
+                 targets: pd.DataFrame | None = None, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(per-forecast table with the nested default, nested choices per year, choice for the next year)."""
+    learn_from = min(int(params.get("learn_first_year", min(years))), min(years))
+    all_years = sorted(set(range(learn_from, min(years))) | set(years))
+    rows, cand = run_cases(obs, indicators, all_years, cfg, params, targets, workers)
+    if rows.empty:
+        return rows, pd.DataFrame(), {}
+    choices = nested_choices(cand, int(params.get("min_learn_years", 3)))
+    picked = cand.merge(choices, on=["indicator", "year", "candidate"])
+    keys = ["indicator", "year", "month"]
+    case_cols = [c for c in rows.columns if c not in picked.columns or c in keys]
+    case_info = rows.drop_duplicates(keys)[case_cols].drop(columns=["method", "choice"])
+    raw = case_info.merge(picked.drop(columns=["order", "learned_from_years", "grid"]), on=keys)
+    raw = raw.rename(columns={"candidate": "choice"}).assign(method="default_raw")
+    min_years = int(params.get("min_learn_years", 3))
+    recalibrate = bool(params.get("recalibrate", False))
+    if recalibrate:
+        coefs = recalibrations(raw, min_years)
+        default = _recalibrated_rows(case_info, picked, coefs)
+    else:
+        coefs = {int(y): (0.0, 1.0) for y in raw.year.unique()}
+        default, raw = raw.assign(method="default"), raw.iloc[0:0]
+    choices = choices.assign(recal_a=choices.year.map(lambda y: coefs[int(y)][0]),
+                             recal_b=choices.year.map(lambda y: coefs[int(y)][1]))
+    bt = pd.concat([rows, raw, default], ignore_index=True)
+    bt = bt[bt.year.isin(years)]
+    bt = bt.sort_values(["indicator", "year", "month", "method"], kind="stable").reset_index(drop=True)
+    a, b = 0.0, 1.0
+    if recalibrate:
+        long = long_probabilities(raw)
+        long = long[long.method == "default_raw"]
+        a, b = fc.fit_recalibration(long.p_met, long.met)
+    choice = {"indicators": final_choice(cand, params), "recalibration": {"a": round(a, 4), "b": round(b, 4)}}
+    return bt, choices, choice
 
 
 def borrowing_cases(obs: pd.DataFrame, indicators: list[str]) -> list[tuple[str, str, int, int, float]]:
@@ -239,8 +363,8 @@ def borrowing_backtest(obs: pd.DataFrame, cfg: Config, widen_grid: list[float],
             q10, q50, q90 = np.quantile(d, [0.1, 0.5, 0.9])
             rows.append(dict(region=region, indicator=ind, year=year, month=month, widen_pp=float(widen),
                              borrowed_from=info["borrowed_from"], latest_ytd_pct=info["latest_ytd_pct"],
-                             q10_pct=q10, q50_pct=q50, q90_pct=q90, actual_pct=actual, crps=crps(d, actual),
-                             in80=bool(q10 <= actual <= q90)))
+                             q10_pct=q10, q50_pct=q50, q90_pct=q90, actual_pct=actual,
+                             crps=scoring.crps(d, actual), in80=bool(q10 <= actual <= q90)))
     return pd.DataFrame(rows)
 
 
@@ -254,24 +378,37 @@ def borrowing_summary(cases_: pd.DataFrame) -> dict:
             for w, x in g}
 
 
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
+
+
+def national_targets() -> pd.DataFrame:
+    """The curated national targets (China GDP 2005-2026): what real-target P(met) is scored on."""
+    t = data.load_targets()
+    return t[t.region == "china"].reset_index(drop=True)
+
+
 def main() -> int:
-    cfg = Config.load()
+    cfg = Config.load(choice_path=None)
     params = load_params()
+    shock_years = load_shock_years()
     obs = data.load_observations()
     years = list(range(int(params.get("first_year", 2010)), int(params.get("last_year", 2023)) + 1))
     indicators = list(params.get("indicators", [*MONTHLY_INDICATORS, "gdp"]))
-    methods = list(params.get("methods", ["carry_forward", "empirical_drift", "state_space", "bridge", "default"]))
     cfg.n_draws = int(params.get("n_draws", 1000))
-    bt = run_backtest(obs, indicators, years, methods, cfg)
+    bt, choices, choice = run_backtest(obs, indicators, years, cfg, params, national_targets())
     PROCESSED.mkdir(parents=True, exist_ok=True)
-    bt.round(4).to_csv(OUT, index=False, lineterminator="\n", float_format="%.4f")
-    metrics_table(bt, ["indicator", "month", "method"]).to_csv(BY_MONTH, index=False, lineterminator="\n")
-    reliability(bt).to_csv(RELIABILITY, index=False, lineterminator="\n")
+    _write_csv(bt.round(4), OUT)
+    _write_csv(choices, CHOICES)
+    _write_csv(by_month_table(bt, shock_years), BY_MONTH)
+    _write_csv(by_regime_table(bt, shock_years), BY_REGIME)
+    _write_csv(reliability_by_regime(bt, shock_years), RELIABILITY)
     borrowed = borrowing_backtest(obs, cfg, [float(w) for w in params.get("borrow_widen_grid", [0.0, 0.5, 1.0, 1.5, 2.0])])
-    metrics = summary(bt)
+    metrics = headline(bt, shock_years)
     metrics["borrowing"] = borrowing_summary(borrowed)
-    borrowed.round(4).to_csv(BORROWING, index=False, lineterminator="\n", float_format="%.4f")
+    _write_csv(borrowed.round(4), BORROWING)
     METRICS.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    DEFAULT_CHOICE.write_text(json.dumps(choice, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"backtest: {len(bt)} forecasts; metrics in {METRICS.relative_to(PROCESSED.parent.parent)}")
     return 0
 
@@ -279,10 +416,9 @@ def main() -> int:
 def add_arguments(parser) -> None:
     parser.add_argument("--indicators", nargs="+", type=Path, help="raw-schema files replacing embedded series")
     parser.add_argument("--years", nargs="+", type=int, help="years to backtest (default 2010-2023)")
-    parser.add_argument("--methods", nargs="+", default=["carry_forward", "empirical_drift", "state_space", "bridge",
-                                                          "default"])
     parser.add_argument("--series", nargs="+", default=[*MONTHLY_INDICATORS, "gdp"], help="indicator slugs")
-    parser.add_argument("--targets", type=Path, help="targets (raw schema) to score P(met) against, where known")
+    parser.add_argument("--targets", type=Path, help="targets (raw schema) to score P(met) against "
+                                                     "(default: the embedded national targets)")
     parser.add_argument("--out", type=Path, help="write the per-forecast CSV here instead of stdout")
     parser.add_argument("--stage", action="store_true", help="run the DVC stage with params.yaml")
 
@@ -292,25 +428,21 @@ def run(args) -> int:
         return main()
     from .validate import RawDataError
 
-    cfg = Config.load()
-    cfg.n_draws = int(load_params().get("n_draws", 1000))
+    cfg = Config.load(choice_path=None)
+    params = load_params()
+    cfg.n_draws = int(params.get("n_draws", 1000))
     try:
         obs = data.load_observations(args.indicators)
+        targets = data.load_targets(args.targets) if args.targets else national_targets()
     except RawDataError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)
         return 1
     years = args.years or list(range(2010, 2024))
-    targets = data.load_targets(args.targets) if args.targets else None
-    bt = run_backtest(obs, args.series, years, args.methods, cfg, targets)
+    bt, _, _ = run_backtest(obs, args.series, years, cfg, params, targets)
     if bt.empty:
         print("backtest: no case has both an as-of figure and a December outcome", file=sys.stderr)
         return 1
-    if args.out:
-        bt.round(4).to_csv(args.out, index=False, lineterminator="\n", float_format="%.4f")
-    else:
-        bt.round(4).to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.4f")
-    table = metrics_table(bt, ["indicator", "method"])
-    print(table.to_string(index=False), file=sys.stderr)
-    print(json.dumps(summary(bt), indent=1)[:2000], file=sys.stderr)
+    _write_csv(bt.round(4), args.out or sys.stdout)
+    print(json.dumps(headline(bt, load_shock_years()), indent=1)[:3000], file=sys.stderr)
     return 0

@@ -14,6 +14,7 @@ CLI: ``python -m pipeline forecast --as-of YYYY-MM [--indicators F ...] [--targe
 """
 from __future__ import annotations
 
+import json
 import math
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from . import data, forecasters as fc, growth, qualifiers, registry
 from .paths import PARAMS, PROCESSED
 
 FORECAST_DIR = PROCESSED / "forecast"
+DEFAULT_CHOICE = PROCESSED / "default_choice.json"
 METHODS = ("carry_forward", "empirical_drift", "state_space", "bridge", "default")
 GROWTH_INDICATORS = ("gdp", "industrial_va", "fai", "retail_sales", "fiscal_revenue", "income", "trade")
 COLUMNS = ["region", "indicator", "year", "as_of", "method", "latest_period", "latest_ytd_pct", "mean_pct",
@@ -46,18 +48,24 @@ class Config:
     exclude_years: tuple[int, ...] = ()
     default_weights: dict[str, float] = field(default_factory=lambda: {"empirical_drift": 1.0})
     combine_method: str = "mixture"
+    spread_scale: float = 1.0
+    shock_reversion: bool = True
+    # per indicator {weights, combine_method, spread_scale}: the backtest's choice on all its years (DEFAULT_CHOICE)
+    default_choice: dict[str, dict] = field(default_factory=dict)
+    recalibration: tuple[float, float] = (0.0, 1.0)  # logistic (a, b) fitted by the backtest on all its years
     about_tolerance_pp: float = 0.5
     on_track_p: float = 0.7
     at_risk_p: float = 0.3
     regions: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path = PARAMS) -> "Config":
+    def load(cls, path: Path = PARAMS, choice_path: Path | None = DEFAULT_CHOICE) -> "Config":
+        """Parameters, and the backtest's default choice when ``choice_path`` exists (the backtest passes None)."""
         params = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
         f = params.get("forecast", {}) or {}
         cfg = cls()
         for key in ("n_draws", "seed", "min_own_years", "borrow_widen_pp", "combine_method", "on_track_p",
-                    "at_risk_p"):
+                    "at_risk_p", "spread_scale", "shock_reversion"):
             if key in f:
                 setattr(cfg, key, type(getattr(cfg, key))(f[key]))
         if "exclude_years" in f:
@@ -66,7 +74,18 @@ class Config:
             cfg.default_weights = {k: float(v) for k, v in f["default_weights"].items()}
         cfg.regions = f.get("regions", {}) or {}
         cfg.about_tolerance_pp = float((params.get("targets", {}) or {}).get("about_tolerance_pp", 0.5))
+        if choice_path is not None and Path(choice_path).exists():
+            choice = json.loads(Path(choice_path).read_text(encoding="utf-8"))
+            cfg.default_choice = choice.get("indicators", {})
+            recal = choice.get("recalibration", {})
+            cfg.recalibration = (float(recal.get("a", 0.0)), float(recal.get("b", 1.0)))
         return cfg
+
+    def choice_for(self, indicator: str) -> tuple[dict[str, float], str, float]:
+        """(weights, combine rule, spread scale) of the default for one indicator: the backtest's choice, else params."""
+        c = self.default_choice.get(indicator, {})
+        return (dict(c.get("weights", self.default_weights)), str(c.get("combine_method", self.combine_method)),
+                float(c.get("spread_scale", self.spread_scale)))
 
 
 def _seed(cfg: Config, *parts) -> int:
@@ -93,12 +112,23 @@ def dynamics_source(obs: pd.DataFrame, region: str, indicator: str, year: int, m
 
 
 def gdp_profile(obs: pd.DataFrame, year: int) -> pd.Series:
-    """Quarterly shares of GDP from last year's national levels when published, else equal quarters."""
-    levels = obs[(obs.region == "china") & (obs.indicator == "gdp") & (obs.measure == "ytd_level")
-                 & (obs.year < year)]
-    last = levels.year.max() if not levels.empty else None
-    return growth.seasonal_profile(levels if last is None else levels[levels.year == last],
-                                   end_months=growth.QUARTERS, fallback=growth.equal_profile(growth.QUARTERS))
+    """Quarterly shares of GDP from the latest national levels public in ``year``, else equal quarters.
+
+    Public in ``year``: last year's first release, or revised (``latest``) levels of two or more years
+    before, since NBS publishes a year's final verification (最终核实) late in the following year. Revised
+    levels of last year are not used: they came out after the forecast.
+    """
+    levels = obs[(obs.region == "china") & (obs.indicator == "gdp") & (obs.measure == "ytd_level")]
+    public = levels[((levels.vintage == "first") & (levels.year == year - 1))
+                    | ((levels.vintage == "latest") & (levels.year <= year - 2))]
+    full = public.groupby("year").month.nunique()
+    complete = [int(y) for y, n in full.items() if n == len(growth.QUARTERS)]
+    if not complete:
+        return growth.seasonal_profile(None, end_months=growth.QUARTERS, fallback=growth.equal_profile(growth.QUARTERS))
+    last = max(complete)
+    rows = public[public.year == last]
+    rows = rows.sort_values("vintage").drop_duplicates(["year", "month"])  # first before latest
+    return growth.seasonal_profile(rows, end_months=growth.QUARTERS, fallback=growth.equal_profile(growth.QUARTERS))
 
 
 def profile_for(obs: pd.DataFrame, indicator: str, year: int) -> pd.Series:
@@ -248,8 +278,9 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
     profile = profile_for(obs, indicator, year)
     out, notes = {}, []
     base_methods = [m for m in methods if m != "default"]
+    weights, combine_method, spread_scale = cfg.choice_for(indicator)
     if "default" in methods:
-        base_methods = sorted(set(base_methods) | {m for m, w in cfg.default_weights.items() if w > 0})
+        base_methods = sorted(set(base_methods) | {m for m, w in weights.items() if w > 0})
     for method in base_methods:
         if method == "bridge" and (indicator != "gdp" or src != region):
             continue
@@ -264,11 +295,19 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
             draws = draws + cfg.borrow_widen_pp * rng.standard_normal(len(draws))
         out[method] = draws
     if "default" in methods:
-        usable = {k: v for k, v in out.items() if cfg.default_weights.get(k, 0) > 0}
+        usable = {k: v for k, v in out.items() if weights.get(k, 0) > 0}
         if usable:
-            out["default"] = fc.combine(usable, cfg.default_weights, n_draws=cfg.n_draws,
-                                        seed=_seed(cfg, region, indicator, year, month, "default"),
-                                        method=cfg.combine_method)
+            out["default"] = fc.rescale(fc.combine(usable, weights, n_draws=cfg.n_draws,
+                                                   seed=_seed(cfg, region, indicator, year, month, "default"),
+                                                   method=combine_method), spread_scale)
+            gap = (fc.shock_gap(own, year, month, exclude_years=cfg.exclude_years)
+                   if cfg.shock_reversion and src == region else None)
+            if gap is not None:
+                out["default"] = fc.shock_reversion(out["default"], gap,
+                                                    seed=_seed(cfg, region, indicator, year, month, "shock"))
+                notes.append(f"shock year: default shifted back towards last December by up to {gap:+.1f} pp")
+            if src == region and cfg.recalibration != (0.0, 1.0):
+                out["default"] = fc.recalibrate(out["default"], *cfg.recalibration)
         elif out:
             fallback = "empirical_drift" if "empirical_drift" in out else sorted(out)[0]
             out["default"] = out[fallback]

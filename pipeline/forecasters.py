@@ -28,6 +28,10 @@ Public API
                indicator_forecaster=None, n_draws=4000, seed=0, exclude_years=(), min_years=5,
                bandwidth_pp=None) -> ndarray
     combine(draws_by_name, weights, *, n_draws=None, seed=0, method="mixture") -> ndarray
+    rescale(draws, scale) -> ndarray                                                 spread about the median x scale
+    shock_gap(history, as_of_year, as_of_month, *, exclude_years=(), min_years=5) -> float | None
+    shock_reversion(draws, gap, *, seed=0) -> ndarray                                shift by Uniform(0, 1) x gap
+    fit_recalibration(p, met) -> (a, b); recalibrate(draws, a, b) -> ndarray        logistic P(met) recalibration
     borrow(parent_draws, local_latest, parent_latest, widen_pp, *, seed=0, own_draws=None, own_years=0,
            credibility_years=5.0) -> tuple[ndarray, float]                          (draws, borrowed share)
     p_met(draws, target, qualifier, relative_draws=None, tolerance=0.0) -> PMet    (strict, tolerant)
@@ -386,6 +390,100 @@ def combine(draws_by_name: Mapping[str, np.ndarray], weights: Mapping[str, float
     out = np.concatenate(parts)
     rng.shuffle(out)
     return out
+
+
+def rescale(draws, scale: float) -> np.ndarray:
+    """Draws moved towards (scale < 1) or away from (> 1) their median: the spread constant the backtest chooses.
+
+    The forecasters' spreads come from every past year alike, crises included, so in ordinary years they are
+    too wide; one multiplicative constant, chosen on earlier years' scores only, corrects that.
+    """
+    x = np.asarray(draws, dtype=float)
+    med = float(np.median(x))
+    return med + float(scale) * (x - med)
+
+
+def shock_gap(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, exclude_years: Iterable[int] = (),
+              min_years: int = 5) -> float | None:
+    """Last December's YTD minus the latest one when this year has left the historical range, else None.
+
+    The jump from last year's December outcome to this year's latest YTD (same month) is compared with the
+    jumps of every earlier year with both figures; outside [min, max] of at least ``min_years`` of them, the
+    year is treated as a shock (2020-2021 in the national series). December itself is never a shock: it is
+    the outcome.
+    """
+    month, latest = latest_point(history, as_of_year, as_of_month)
+    if month == 12:
+        return None
+    h = visible(history, as_of_year, as_of_month)
+    h = h[~h["year"].isin([y for y in exclude_years if y != as_of_year])]
+    wide = h.pivot_table(index="year", columns="month", values="ytd_growth_pct", aggfunc="last")
+    if 12 not in wide.columns or month not in wide.columns or (as_of_year - 1) not in wide.index:
+        return None
+    prev = wide.loc[as_of_year - 1, 12]
+    if pd.isna(prev):
+        return None
+    dec = wide[12]
+    past = [wide.loc[y, month] - dec[y - 1] for y in wide.index
+            if y < as_of_year and (y - 1) in dec.index and pd.notna(dec[y - 1]) and pd.notna(wide.loc[y, month])]
+    jump = latest - float(prev)
+    if len(past) < min_years or min(past) <= jump <= max(past):
+        return None
+    return float(prev) - latest
+
+
+def shock_reversion(draws, gap: float, *, seed: int = 0) -> np.ndarray:
+    """Shock-year draws: the model's draws shifted back towards last year's outcome by a Uniform(0, 1) share of ``gap``.
+
+    In a shock the December outcome has lain between the shocked path and a full return to last year's
+    growth (recovery, base effects); how much comes back is unknown, hence uniform. Fixed in advance, not fitted.
+    """
+    x = np.asarray(draws, dtype=float)
+    return x + np.random.default_rng(seed).uniform(0.0, 1.0, len(x)) * float(gap)
+
+
+def _logit(p):
+    p = np.clip(np.asarray(p, dtype=float), 1e-3, 1 - 1e-3)
+    return np.log(p / (1 - p))
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def fit_recalibration(p, met, *, iterations: int = 50) -> tuple[float, float]:
+    """(a, b) of the logistic recalibration logit(p') = a + b logit(p), by maximum likelihood on past pairs.
+
+    Past probabilities and 0/1 outcomes (Newton's method with a tiny ridge for separable data); b is kept
+    in [0.2, 5] so the map stays increasing and tame. (0, 1) is no change.
+    """
+    x, y = _logit(p), np.asarray(met, dtype=float)
+    if len(x) < 2 or y.min() == y.max():
+        return 0.0, 1.0
+    design = np.column_stack([np.ones(len(x)), x])
+    beta = np.array([0.0, 1.0])
+    for _ in range(iterations):
+        mu = _sigmoid(design @ beta)
+        w = np.clip(mu * (1 - mu), 1e-9, None)
+        step = np.linalg.solve(design.T @ (design * w[:, None]) + 1e-6 * np.eye(2), design.T @ (y - mu))
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return float(beta[0]), float(np.clip(beta[1], 0.2, 5.0))
+
+
+def recalibrate(draws, a: float, b: float) -> np.ndarray:
+    """Sorted draws whose P(draw >= t) is sigmoid(a + b logit(P(input >= t))) for every threshold t.
+
+    The recalibration the backtest fits on earlier years' P(met) (``fit_recalibration``), applied to the whole
+    distribution rather than to one probability, so bands and P(met) stay one distribution.
+    """
+    x = np.sort(np.asarray(draws, dtype=float))
+    if a == 0.0 and b == 1.0:
+        return x
+    alpha = (np.arange(len(x)) + 0.5) / len(x)
+    raw_level = 1.0 - _sigmoid((_logit(1.0 - alpha) - a) / b)
+    return np.quantile(x, raw_level)
 
 
 def borrow(parent_draws, local_latest: float, parent_latest: float, widen_pp: float, *, seed: int = 0,

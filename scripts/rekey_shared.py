@@ -443,6 +443,40 @@ def main() -> None:
     _write(REGISTRIES / "cities.csv", ["slug", "name_zh", "name_en", "level", "parent", "admin_code", "note"],
            city_registry_rows(codes))
     annual_panel_files(shared)
+    write_national_gdp_targets(shared)
+
+
+NATIONAL_TARGET_QUALIFIERS = (("区间", "range"), ("以上", "at_least"), ("左右", "about"), ("about", "about"),
+                              ("around", "about"), ("no 左右", "exact"))
+
+
+def _national_qualifier(wording: str, high: str) -> str:
+    """Code for the shared file's wording column: a range when there is a high end, else the first rule that fits."""
+    if high:
+        return "range"
+    hits = [code for word, code in NATIONAL_TARGET_QUALIFIERS if word in wording]
+    if not hits:
+        raise SystemExit(f"national_targets_2005_2026.csv: wording {wording!r} has no qualifier rule")
+    return hits[-1] if "no 左右" in wording else hits[0]
+
+
+def national_gdp_targets(shared: Path) -> list[dict]:
+    """China's GDP growth targets 2005-2026 (issue 10); 2020 set none, so it has no row. Wording kept in ``text``."""
+    rows = []
+    for r in _read(shared / "national_targets_2005_2026.csv"):
+        if r["indicator"] != "gdp" or not r["target_pct"]:
+            continue
+        rows.append(dict(region="china", year=r["year"], indicator="gdp", target_pct=r["target_pct"],
+                         target_high_pct=r["target_high_pct"],
+                         qualifier=_national_qualifier(r["wording"], r["target_high_pct"]), relative_to="",
+                         source=f"国务院 {r['year']}年政府工作报告 (State Council government work report), as quoted by "
+                                f"{r['source']}; compiled copy: shared national_targets_2005_2026.csv",
+                         text=f"{r['quote']} [wording: {r['wording']}]"))
+    return rows
+
+
+def write_national_gdp_targets(shared: Path) -> None:
+    _write(RAW_TARGETS_DIR / "china_gdp_targets_2005_2026.csv", RAW_TARGET_COLUMNS, national_gdp_targets(shared))
 
 
 if __name__ == "__main__":

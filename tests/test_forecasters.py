@@ -270,3 +270,65 @@ def test_history_from_observations_prefers_first_release():
     ])
     h = F.history_from_observations(obs, "hunan", "fai")
     assert h.to_dict("list") == {"year": [2020, 2020], "month": [11, 12], "ytd_growth_pct": [7.0, 7.6]}
+
+
+def test_rescale_moves_draws_about_the_median():
+    # median of {1, 2, 3, 10} is 2.5; half the distance to it: 1.75, 2.25, 2.75, 6.25
+    assert F.rescale(np.array([1.0, 2.0, 3.0, 10.0]), 0.5).tolist() == [1.75, 2.25, 2.75, 6.25]
+
+
+def _jump_history(current_feb: float) -> pd.DataFrame:
+    # Februaries 6 years running sit 1, 0, -1, 2, 0.5 pp from the previous December (8.0 each year)
+    rows = [dict(year=2000, month=12, ytd_growth_pct=8.0)]
+    for year, jump in zip(range(2001, 2006), (1.0, 0.0, -1.0, 2.0, 0.5)):
+        rows += [dict(year=year, month=2, ytd_growth_pct=8.0 + jump), dict(year=year, month=12, ytd_growth_pct=8.0)]
+    rows.append(dict(year=2006, month=2, ytd_growth_pct=current_feb))
+    return pd.DataFrame(rows)
+
+
+def test_shock_gap_only_outside_the_historical_range_of_jumps():
+    # past jumps span [-1, 2]: a February at 9.5 (+1.5) is ordinary; at 0.0 (-8) it is a shock, gap 8 back up
+    assert F.shock_gap(_jump_history(9.5), 2006, 2) is None
+    assert F.shock_gap(_jump_history(0.0), 2006, 2) == pytest.approx(8.0)
+    assert F.shock_gap(_jump_history(0.0), 2006, 2, min_years=6) is None  # five earlier years are too few
+
+
+def test_shock_reversion_spreads_draws_between_path_and_last_year():
+    out = F.shock_reversion(np.zeros(20000), 8.0, seed=3)
+    assert out.min() >= 0.0 and out.max() <= 8.0
+    assert np.quantile(out, 0.5) == pytest.approx(4.0, abs=0.15)  # Uniform(0, 8): median 4
+
+
+def test_gdp_profile_uses_only_levels_public_in_the_year():
+    from pipeline.forecast import gdp_profile
+
+    def levels(year, vintage):
+        return [dict(region="china", indicator="gdp", measure="ytd_level", year=year, month=m, vintage=vintage,
+                     value=v) for m, v in zip((3, 6, 9, 12), (10.0, 30.0, 60.0, 100.0))]
+
+    # revised levels of last year came out after the forecast: equal quarters
+    obs = pd.DataFrame(levels(2022, "latest"))
+    assert gdp_profile(obs, 2023).attrs["source"] == "fallback"
+    # revised levels of two years before, or last year's first release, were public
+    assert gdp_profile(obs, 2024).round(4).tolist() == [0.1, 0.2, 0.3, 0.4]
+    first = pd.DataFrame(levels(2022, "first"))
+    assert gdp_profile(first, 2023).round(4).tolist() == [0.1, 0.2, 0.3, 0.4]
+
+
+def test_recalibrate_moves_every_exceedance_probability_by_the_logistic_map():
+    # a = ln(1/3), b = 1: a 50% chance becomes sigmoid(ln(1/3)) = 1/4; a = 0, b = 1 leaves the draws alone
+    draws = np.arange(1000, dtype=float)
+    out = F.recalibrate(draws, math.log(1 / 3), 1.0)
+    assert np.mean(out >= 499.5) == pytest.approx(0.25, abs=0.002)
+    assert F.recalibrate(draws[::-1], 0.0, 1.0).tolist() == draws.tolist()
+
+
+def test_fit_recalibration_by_hand():
+    # p = 0.5 came true 1 in 4, p = 0.8 came true 3 in 4: a + b·0 = logit(1/4), a + b·ln 4 = logit(3/4),
+    # so a = -ln 3 = -1.0986 and b = 2 ln 3 / ln 4 = 1.5850 (the saturated fit)
+    p = [0.5] * 4 + [0.8] * 4
+    met = [1, 0, 0, 0, 1, 1, 1, 0]
+    a, b = F.fit_recalibration(p, met)
+    assert a == pytest.approx(-math.log(3), abs=1e-4)
+    assert b == pytest.approx(2 * math.log(3) / math.log(4), abs=1e-4)
+    assert F.fit_recalibration([0.3, 0.6], [1, 1]) == (0.0, 1.0)  # nothing to learn from one outcome

@@ -1,0 +1,147 @@
+"""The national backtest's honesty rules, on hand-made cases: nested choice, regimes, baselines, Brier skill."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import backtest, backtest_metrics as bm, forecasters as fc
+
+PARAMS = {"candidates": {"weights": [{"empirical_drift": 1.0}], "combine_methods": ["quantile"],
+                         "spread_scales": [1.0, 0.5]}}
+
+
+def _cand_table(losses: dict[int, tuple[float, float]]) -> pd.DataFrame:
+    a, b = backtest.candidates(PARAMS, "fai")
+    rows = []
+    for year, (la, lb) in losses.items():
+        rows += [dict(indicator="fai", year=year, month=6, candidate=a.label, order=0, crps=la),
+                 dict(indicator="fai", year=year, month=6, candidate=b.label, order=1, crps=lb)]
+    return pd.DataFrame(rows)
+
+
+def test_candidates_first_is_the_fallback_and_labels_are_readable():
+    a, b = backtest.candidates(PARAMS, "fai")
+    assert a.label == "empirical_drift=1|quantile|x1" and b.label == "empirical_drift=1|quantile|x0.5"
+
+
+def test_nested_choice_never_uses_the_scored_year():
+    # 2001-2002 favour A (1 vs 2); 2003 alone favours B so strongly that with 2003 included B would win
+    # (mean A = (1+1+10)/3 = 4, B = (2+2+0)/3 = 1.33). Scoring 2003 must still use A; 2004 may use B.
+    cand = _cand_table({2001: (1.0, 2.0), 2002: (1.0, 2.0), 2003: (10.0, 0.0), 2004: (1.0, 1.0)})
+    a, b = (c.label for c in backtest.candidates(PARAMS, "fai"))
+    chosen = backtest.nested_choices(cand, min_years=1).set_index("year").candidate
+    assert chosen[2001] == a  # nothing earlier: the fallback fixed in advance
+    assert chosen[2002] == a
+    assert chosen[2003] == a
+    assert chosen[2004] == b
+    # what the live forecast uses next: all years, (1+1+10+1)/4 = 3.25 for A against 5/4 for B
+    assert backtest.final_choice(cand, PARAMS)["fai"]["spread_scale"] == 0.5
+
+
+def test_nested_choice_falls_back_until_enough_earlier_years():
+    cand = _cand_table({2001: (2.0, 1.0), 2002: (2.0, 1.0), 2003: (2.0, 1.0)})
+    a, b = (c.label for c in backtest.candidates(PARAMS, "fai"))
+    chosen = backtest.nested_choices(cand, min_years=2).set_index("year").candidate
+    assert chosen.tolist() == [a, a, b]
+
+
+def _bt_rows():
+    # 2019 ordinary, 2020 shock; the default covers 2019 (10 in [9, 11]) but not 2020 (0 outside [4, 6])
+    base = dict(indicator="fai", month=6, q05_pct=np.nan, q25_pct=np.nan, q75_pct=np.nan, q95_pct=np.nan, crps=1.0)
+    return pd.DataFrame([
+        dict(base, year=2019, method="default", q10_pct=9.0, q50_pct=10.5, q90_pct=11.0, actual_pct=10.0),
+        dict(base, year=2019, method="carry_forward", q10_pct=8.0, q50_pct=11.0, q90_pct=12.0, actual_pct=10.0),
+        dict(base, year=2020, method="default", q10_pct=4.0, q50_pct=5.0, q90_pct=6.0, actual_pct=0.0),
+        dict(base, year=2020, method="carry_forward", q10_pct=8.0, q50_pct=10.0, q90_pct=12.0, actual_pct=0.0),
+    ])
+
+
+def test_every_metric_is_split_by_regime():
+    out = bm.headline(_bt_rows(), shock_years=[2020])
+    assert out["ordinary"]["coverage_80"] == 1.0
+    assert out["shock"]["coverage_80"] == 0.0
+    assert out["all"]["coverage_80"] == 0.5
+    # RMSE of the median: ordinary 0.5 vs 1.0; shock 5 vs 10; all sqrt((0.25+25)/2) vs sqrt((1+100)/2)
+    assert out["ordinary"]["rmse_ratio"]["fai"] == pytest.approx(0.5)
+    assert out["shock"]["rmse_ratio"]["fai"] == pytest.approx(0.5)
+    assert out["all"]["rmse_ratio"]["fai"] == pytest.approx(np.sqrt(25.25 / 101), abs=1e-4)
+    assert out["ordinary"]["cases"] == 1 and out["shock"]["cases"] == 1
+
+
+def test_carry_forward_probability_by_hand():
+    # past Dec-minus-June changes +1, +2, +3; latest June YTD 5.0. Carry-forward draws 5 +- {1, 2, 3} with
+    # random sign, so {2, 3, 4, 6, 7, 8} equally likely: P(outcome >= 6.5) = 2/6.
+    rows = []
+    for year, change in zip((2001, 2002, 2003), (1.0, 2.0, 3.0)):
+        rows += [dict(year=year, month=6, ytd_growth_pct=10.0), dict(year=year, month=12, ytd_growth_pct=10.0 + change)]
+    rows.append(dict(year=2004, month=6, ytd_growth_pct=5.0))
+    draws = fc.carry_forward(pd.DataFrame(rows), 2004, 6, n_draws=60000, seed=1, bandwidth_pp=0.0)
+    assert np.mean(draws >= 6.5) == pytest.approx(1 / 3, abs=0.01)
+    assert set(np.round(np.unique(draws), 6)) == {2.0, 3.0, 4.0, 6.0, 7.0, 8.0}
+
+
+def test_brier_skill_against_carry_forward_by_hand():
+    # default p = 0.8, 0.3; carry-forward 0.6, 0.5; outcomes met, not met.
+    # Brier 0.065 against 0.205: skill 1 - 0.065/0.205 = 0.6829. A case carry-forward lacks is left out.
+    long = pd.DataFrame([
+        dict(indicator="fai", year=2019, month=6, kind="last_year", method="default", p_met=0.8, met=1.0),
+        dict(indicator="fai", year=2019, month=7, kind="last_year", method="default", p_met=0.3, met=0.0),
+        dict(indicator="fai", year=2019, month=8, kind="last_year", method="default", p_met=0.0, met=1.0),
+        dict(indicator="fai", year=2019, month=6, kind="last_year", method="carry_forward", p_met=0.6, met=1.0),
+        dict(indicator="fai", year=2019, month=7, kind="last_year", method="carry_forward", p_met=0.5, met=0.0),
+    ])
+    assert bm.brier_skill(long, "default") == pytest.approx(1 - 0.065 / 0.205, abs=1e-9)
+
+
+def test_thresholds_and_base_rates_by_hand():
+    hist = pd.DataFrame({"year": [2001, 2002, 2003, 2004, 2005], "month": [12, 12, 12, 12, 6],
+                         "ytd_growth_pct": [5.0, 6.0, 5.5, 7.0, 6.0]})
+    targets = pd.DataFrame({"region": ["china"] * 3, "indicator": ["gdp"] * 3, "year": [2002, 2004, 2005],
+                            "target_pct": [5.5, 7.5, 7.0], "target_high_pct": [np.nan] * 3,
+                            "qualifier": ["about", "at_least", "about"]})
+    thr = backtest.thresholds(hist, targets, "china", "gdp", 2005)
+    assert [t["kind"] for t in thr] == ["last_year-1pp", "last_year", "last_year+1pp", "target"]
+    assert [t["threshold"] for t in thr] == [6.0, 7.0, 8.0, 7.0]
+    # changes: 2002 +1, 2003 -0.5, 2004 +1.5. At least -1: 3 of 3; at least 0: 2 of 3; at least +1: 2 of 3
+    assert [t["base_rate"] for t in thr[:3]] == pytest.approx([1.0, 2 / 3, 2 / 3])
+    # targets: 2002 met (6 >= 5.5), 2004 missed (7 < 7.5)
+    assert thr[3]["base_rate"] == pytest.approx(0.5)
+
+
+def test_long_probabilities_adds_base_rate_and_step_once_per_case():
+    bt = pd.DataFrame([dict(indicator="fai", year=2019, month=6, method=m, p_met_0=p, threshold_0_kind="last_year",
+                            met_0=1.0, base_rate_0=0.25, step_0=0.0) for m, p in (("default", 0.7), ("carry_forward", 0.4))])
+    long = bm.long_probabilities(bt)
+    assert sorted(long.method) == ["base_rate", "carry_forward", "default", "step"]
+    assert long.set_index("method").p_met.to_dict() == {"default": 0.7, "carry_forward": 0.4, "base_rate": 0.25,
+                                                        "step": 0.0}
+
+
+def test_recalibration_of_a_year_is_fitted_on_earlier_years_only():
+    # 2001: p = 0.5 came true 1 in 4, p = 0.8 3 in 4 (hand fit: a = -ln 3, b = 2 ln 3 / ln 4);
+    # 2002 came true every time, which would move the fit if it were used for 2002 itself.
+    rows = [dict(year=2001, month=m, p_met_0=p, met_0=o) for m, (p, o) in
+            enumerate(zip([0.5] * 4 + [0.8] * 4, [1, 0, 0, 0, 1, 1, 1, 0]), start=2)]
+    rows += [dict(year=2002, month=m, p_met_0=0.5, met_0=1.0) for m in range(2, 10)]
+    raw = pd.DataFrame(rows).assign(indicator="fai", method="default_raw", threshold_0_kind="last_year",
+                                    base_rate_0=0.5, step_0=0.0)
+    coefs = backtest.recalibrations(raw, min_years=1)
+    assert coefs[2001] == (0.0, 1.0)
+    assert coefs[2002][0] == pytest.approx(-np.log(3), abs=1e-4)
+    assert coefs[2002][1] == pytest.approx(2 * np.log(3) / np.log(4), abs=1e-4)
+
+
+def test_live_forecast_takes_the_backtest_choice_else_the_fixed_fallback(tmp_path):
+    import json
+
+    from pipeline.forecast import Config
+
+    path = tmp_path / "default_choice.json"
+    path.write_text(json.dumps({"indicators": {"fai": {"weights": {"state_space": 1.0}, "combine_method": "mixture",
+                                                       "spread_scale": 0.4}},
+                                "recalibration": {"a": 0.0, "b": 1.0}}), encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text("forecast:\n  default_weights: {empirical_drift: 1.0}\n  combine_method: quantile\n", encoding="utf-8")
+    cfg = Config.load(params, choice_path=path)
+    assert cfg.choice_for("fai") == ({"state_space": 1.0}, "mixture", 0.4)
+    assert cfg.choice_for("gdp") == ({"empirical_drift": 1.0}, "quantile", 1.0)
+    assert Config.load(params, choice_path=None).choice_for("fai") == ({"empirical_drift": 1.0}, "quantile", 1.0)
