@@ -2,13 +2,15 @@
 
 The kernel starts in the output folder and must import THIS checkout's ``pipeline`` (not whichever
 checkout an editable install points at), so the checkout root is passed as the ``checkout``
-parameter and put first on ``sys.path`` by the notebook. Volatile metadata is stripped so unchanged
+parameter (relative to the output folder, so the executed notebook is the same in every checkout)
+and put first on ``sys.path`` by the notebook. Volatile metadata is stripped so unchanged
 inputs give byte-identical files. Errors in the request are one line and exit 2, before any folder
 is created or a kernel started.
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -92,7 +94,8 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     try:
         pm.execute_notebook(str(NOTEBOOK), str(nb_path), parameters=dict(
             region=slug, as_of=as_of, previous_as_of=previous_as_of, lang=lang, headline_path=json_path.name,
-            checkout=str(ROOT), forecast_csv=str(forecast_csv) if forecast_csv else None),
+            checkout=os.path.relpath(ROOT, out_dir.resolve()),
+            forecast_csv=os.path.relpath(Path(forecast_csv).resolve(), ROOT) if forecast_csv else None),
             kernel_name="python3", progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         raise BriefingError(f"briefing for {slug} as of {as_of} failed in cell {exc.exec_count}: "
