@@ -108,9 +108,16 @@ def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, labels: 
 
 
 def odds_chart(ax, path: pd.DataFrame, *, title: str, labels: dict):
-    """P(met) as of each month so far (real time), in percent."""
+    """P(met) as of each month so far (real time), in percent, and the full-year median then (right axis)."""
     p = path.dropna(subset=["p_met"])
-    ax.plot(p.month, 100 * p.p_met, "o-", color="#762a83")
+    ax.plot(p.month, 100 * p.p_met, "o-", color="#762a83", label=labels["p_met"])
+    q = path.dropna(subset=["q50_pct"])
+    if not q.empty:
+        ax2 = ax.twinx()
+        ax2.plot(q.month, q.q50_pct, "s--", color="#7f7f7f", ms=3, lw=1, label=labels["median_axis"])
+        ax2.set_ylabel(labels["median_axis"], color="#7f7f7f")
+        ax2.tick_params(axis="y", colors="#7f7f7f")
+        ax2.set_xlim(0.5, 12.5)
     for m, v in zip(p.month, p.p_met):
         ax.annotate(f"{round(100 * v):d}", (m, 100 * v), textcoords="offset points", xytext=(0, 5), ha="center",
                     fontsize=7)

@@ -115,8 +115,9 @@ def real_time_path(obs_all: pd.DataFrame, targets: pd.DataFrame, region: str, ye
                 pm = mid.at[ind, "p_met"]
                 steps += [dict(indicator=ind, month=m, part="own", delta_p=pm - p0),
                           dict(indicator=ind, month=m, part="other", delta_p=p1 - pm)]
-            else:
-                steps.append(dict(indicator=ind, month=m, part="all", delta_p=p1 - p0))
+            else:  # nothing of the region's own arrived in a split month: all of it is other figures
+                part = "other" if m in split_months and own.empty else "all"
+                steps.append(dict(indicator=ind, month=m, part=part, delta_p=p1 - p0))
     return path, pd.DataFrame(steps, columns=["indicator", "month", "part", "delta_p"])
 
 

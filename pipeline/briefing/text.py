@@ -152,7 +152,7 @@ def moved_sentence(b: Briefing, indicator: str) -> str:
         return ""
     p0, p1 = path.p_met.iloc[-2], path.p_met.iloc[-1]
     steps = b.steps[(b.steps.indicator == indicator) & (b.steps.month == b.month)].dropna(subset=["delta_p"])
-    if round(100 * abs(p1 - p0)) < 1 or steps.empty:
+    if fmt.prob(p0) == fmt.prob(p1) or steps.empty:
         return t(b, "briefing.moved.unchanged", p=fmt.prob(p1)) + STOP[b.lang]
     top = steps.loc[steps.delta_p.abs().idxmax()]
     return t(b, f"briefing.moved.{'up' if p1 > p0 else 'down'}", delta=fmt.points(p1 - p0, b.lang), p0=fmt.prob(p0), p1=fmt.prob(p1),
