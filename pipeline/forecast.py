@@ -9,8 +9,8 @@ figure and widened by ``borrow_widen_pp`` (see the backtest for how that number 
 output's ``borrowed_from`` and ``borrowed_share`` say how much of the answer is borrowed.
 
 CLI: ``python -m pipeline forecast --as-of YYYY-MM [--indicators F ...] [--targets F] [--region S ...]
-[--method NAME|all] [--out F.csv]``. Stage: ``python -m pipeline forecast --stage REGION`` writes
-``data/processed/forecast/REGION.csv`` for the region's year and as-of month in params.yaml.
+[--method NAME|all] [--out F.csv]``. Stage: ``python -m pipeline forecast --stage KEY`` writes
+``data/processed/forecast/REGION/AS_OF.csv`` for one ``briefings`` entry of params.yaml.
 """
 from __future__ import annotations
 
@@ -56,7 +56,12 @@ class Config:
     about_tolerance_pp: float = 0.5
     on_track_p: float = 0.7
     at_risk_p: float = 0.3
-    regions: dict[str, dict] = field(default_factory=dict)
+    briefings: dict[str, dict] = field(default_factory=dict)  # params.yaml ``briefings``: KEY -> entry
+
+    @property
+    def regions(self) -> list[str]:
+        """Region slugs of the briefing entries (the forecast command's default)."""
+        return sorted({registry.resolve_region(str(e["region"])) for e in self.briefings.values()})
 
     @classmethod
     def load(cls, path: Path = PARAMS, choice_path: Path | None = DEFAULT_CHOICE) -> "Config":
@@ -72,7 +77,7 @@ class Config:
             cfg.exclude_years = tuple(int(y) for y in f["exclude_years"] or ())
         if "default_weights" in f:
             cfg.default_weights = {k: float(v) for k, v in f["default_weights"].items()}
-        cfg.regions = f.get("regions", {}) or {}
+        cfg.briefings = briefing_entries(params.get("briefings"), path)
         cfg.about_tolerance_pp = float((params.get("targets", {}) or {}).get("about_tolerance_pp", 0.5))
         if choice_path is not None and Path(choice_path).exists():
             choice = json.loads(Path(choice_path).read_text(encoding="utf-8"))
@@ -433,16 +438,53 @@ def write_csv(df: pd.DataFrame, path: Path | None) -> None:
         df.to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
 
 
-def stage(region: str) -> int:
-    """DVC stage: the region's year and as-of month come from params.yaml (forecast.regions)."""
-    cfg = Config.load()
-    spec = cfg.regions.get(region)
-    if spec is None:
-        print(f"forecast: region {region!r} has no entry under forecast.regions in params.yaml", file=sys.stderr)
+def briefing_entries(raw, path: Path = PARAMS) -> dict[str, dict]:
+    """params.yaml ``briefings``: KEY -> {region, as_of, previous_as_of?, lang?}; KEY must be REGION-AS_OF as written.
+
+    (DVC names the stages of a ``foreach`` by the mapping's keys, so one entry's change reruns that entry only.)
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: briefings must be a mapping of REGION-AS_OF: {{region, as_of, ...}}")
+    out = {}
+    for key, entry in raw.items():
+        if not isinstance(entry, dict) or not {"region", "as_of"} <= set(entry):
+            raise ValueError(f"{path}: briefings.{key} needs region and as_of")
+        unknown = set(entry) - {"region", "as_of", "previous_as_of", "lang"}
+        if unknown:
+            raise ValueError(f"{path}: briefings.{key}: unknown field {sorted(unknown)[0]!r}")
+        if str(key) != f"{entry['region']}-{entry['as_of']}":
+            raise ValueError(f"{path}: briefings.{key}: the key must be {entry['region']}-{entry['as_of']}")
+        out[str(key)] = dict(entry)
+    return out
+
+
+def stage(key: str) -> int:
+    """DVC stage ``forecast@KEY``: one ``briefings`` entry -> data/processed/forecast/REGION/AS_OF.csv (all methods),
+    and AS_OF.path.csv / AS_OF.steps.csv (the default as of every month so far, and each month's change split)."""
+    try:
+        cfg = Config.load()
+        spec = cfg.briefings.get(key)
+        if spec is None:
+            raise ValueError(f"no entry {key!r} under briefings in params.yaml")
+        slug = registry.resolve_region(str(spec["region"]))
+        data.parse_as_of(str(spec["as_of"]))
+    except ValueError as exc:
+        print(f"forecast: {exc}", file=sys.stderr)
         return 2
-    df = run_forecast(str(spec["as_of"]), [region], list(METHODS), cfg=cfg)
-    write_csv(df, FORECAST_DIR / f"{region}.csv")
-    print(f"forecast: {region} as of {spec['as_of']}: {df.indicator.nunique()} indicators")
+    from .briefing import model as briefing_model
+
+    out = FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv"
+    df = run_forecast(str(spec["as_of"]), [slug], list(METHODS), cfg=cfg)
+    write_csv(df, out)
+    # The real-time path the briefing draws: the default forecast as of every month of the year so far.
+    year, month = data.parse_as_of(str(spec["as_of"]))
+    path, steps = briefing_model.real_time_path(
+        data.load_observations(), data.load_targets(), slug, year, month, cfg,
+        briefing_model.split_months(year, month, spec.get("previous_as_of")))
+    briefing_model.write_path(path, steps, out)
+    print(f"forecast: {key}: {df.indicator.nunique()} indicators, path of {month} months")
     return 0
 
 
@@ -457,10 +499,10 @@ def add_arguments(parser) -> None:
                         help="targets added to the embedded ones, overriding by (region, year, indicator): the raw "
                              "target schema (qualifier as code or wording) or the `targets` command's output")
     parser.add_argument("--region", nargs="+",
-                        help="regions as slugs or names (hunan, 湖南, 湖南省; default: every region in forecast.regions)")
+                        help="regions as slugs or names (hunan, 湖南, 湖南省; default: every region with a briefings entry in params.yaml)")
     parser.add_argument("--method", default="default", help=f"one of {', '.join(METHODS)}, or all")
     parser.add_argument("--out", type=Path, help="write CSV here instead of stdout")
-    parser.add_argument("--stage", metavar="REGION", help="run the DVC stage for one region from params.yaml")
+    parser.add_argument("--stage", metavar="KEY", help="run the DVC stage for one briefings entry of params.yaml")
 
 
 def run(args) -> int:

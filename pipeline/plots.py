@@ -38,14 +38,8 @@ def use_cjk_font() -> str:
     return name
 
 
-LABELS = {
-    "en": {"ytd": "Year-to-date growth (%)", "month": "Month", "target": "Target", "required": "Required path",
-           "band": "80% forecast band", "median": "Forecast median", "published": "Published YTD",
-           "outcome": "Outcome", "missed": "Missed", "year": "Year", "growth": "Growth (%)"},
-    "zh": {"ytd": "累计增速(%)", "month": "月份", "target": "目标", "required": "达标所需路径",
-           "band": "80%预测区间", "median": "预测中位数", "published": "已公布累计增速",
-           "outcome": "实际", "missed": "未完成", "year": "年份", "growth": "增速(%)"},
-}
+def _ok(x) -> bool:
+    return x is not None and not pd.isna(x)
 
 
 def required_path(latest_month: int, latest_ytd_pct: float, required_rest_pct: float,
@@ -61,41 +55,86 @@ def required_path(latest_month: int, latest_ytd_pct: float, required_rest_pct: f
     return pd.Series(path, index=months)
 
 
-def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, lang: str = "en",
-                 shares: pd.Series | None = None):
-    """YTD path so far, the forecast band to December, the target line and the required path."""
-    lab = LABELS[lang]
+def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, labels: dict,
+                 shares: pd.Series | None = None, tolerance_pp: float = 0.5, relative_pct: float | None = None):
+    """YTD path so far, the forecast fan to December (80% and 50%), the target (and its band), the required path.
+
+    Without a published figure in the year, the forecast (the annual model's distribution) is drawn at December.
+    ``labels`` holds the reader's-language words (keys as in ``briefing.chart`` of the catalogue).
+    """
     if not path.empty:
-        ax.plot(path.month, path.ytd_growth_pct, "o-", color="#2166ac", label=lab["published"])
-    target = forecast.get("target_pct")
+        ax.plot(path.month, path.ytd_growth_pct, "o-", color="#2166ac", label=labels["published"], zorder=3)
     latest_month = None if path.empty else int(path.month.max())
-    if forecast.get("q10_pct") is not None and not pd.isna(forecast.get("q10_pct")) and latest_month is not None:
+    q = {k: forecast.get(k) for k in ("q10_pct", "q25_pct", "q50_pct", "q75_pct", "q90_pct")}
+    if all(_ok(v) for v in q.values()):
+        if latest_month is not None and latest_month < 12:
+            last = float(path.loc[path.month == latest_month, "ytd_growth_pct"].iloc[0])
+            months = np.array([latest_month, 12])
+            ax.fill_between(months, [last, q["q10_pct"]], [last, q["q90_pct"]], color="#92c5de", alpha=0.45,
+                            label=labels["band80"], lw=0)
+            ax.fill_between(months, [last, q["q25_pct"]], [last, q["q75_pct"]], color="#4393c3", alpha=0.45,
+                            label=labels["band50"], lw=0)
+            ax.plot(months, [last, q["q50_pct"]], "--", color="#2166ac", label=labels["median"])
+        elif latest_month is None:
+            ax.errorbar([12], [q["q50_pct"]], yerr=[[q["q50_pct"] - q["q10_pct"]], [q["q90_pct"] - q["q50_pct"]]],
+                        fmt="D", color="#2166ac", ecolor="#92c5de", elinewidth=8, capsize=0, label=labels["annual"])
+            ax.errorbar([12], [q["q50_pct"]], yerr=[[q["q50_pct"] - q["q25_pct"]], [q["q75_pct"] - q["q50_pct"]]],
+                        fmt="D", color="#2166ac", ecolor="#4393c3", elinewidth=8, capsize=0)
+    target, high, qual = forecast.get("target_pct"), forecast.get("target_high_pct"), forecast.get("qualifier")
+    if _ok(target):
+        ax.axhline(float(target), color="#b2182b", lw=1.2, label=labels["target"])
+        if qual == "range" and _ok(high):
+            ax.axhspan(float(target), float(high), color="#f4a582", alpha=0.35, lw=0, label=labels["target_band"])
+        elif qual == "about":
+            ax.axhspan(float(target) - tolerance_pp, float(target), color="#f4a582", alpha=0.35, lw=0,
+                       label=labels["tolerance"])
+    elif _ok(relative_pct):
+        ax.axhline(float(relative_pct), color="#b2182b", lw=1.2, ls="-.", label=labels["relative"])
+    req = forecast.get("required_rest_pct")
+    if (latest_month is not None and latest_month < 12 and shares is not None and _ok(req)
+            and latest_month in shares.index):
         last = float(path.loc[path.month == latest_month, "ytd_growth_pct"].iloc[0])
-        months = np.array([latest_month, 12])
-        ax.fill_between(months, [last, forecast["q10_pct"]], [last, forecast["q90_pct"]], color="#92c5de", alpha=0.5,
-                        label=lab["band"])
-        ax.plot(months, [last, forecast["q50_pct"]], "--", color="#2166ac", label=lab["median"])
-        if (target is not None and not pd.isna(target) and shares is not None
-                and forecast.get("required_rest_pct") is not None and not pd.isna(forecast.get("required_rest_pct"))
-                and latest_month < 12):
-            req = required_path(latest_month, last, float(forecast["required_rest_pct"]), shares)
-            ax.plot(req.index, req.values, ":", color="#b2182b", label=lab["required"])
-    if target is not None and not pd.isna(target):
-        ax.axhline(float(target), color="#b2182b", lw=1.2, label=f"{lab['target']} {float(target):g}%")
+        rp = required_path(latest_month, last, float(req), shares)
+        ax.plot(rp.index, rp.values, ":", color="#b2182b", lw=1.6, label=labels["required"])
     ax.set_xlim(0.5, 12.5)
     ax.set_xticks(range(1, 13))
-    ax.set_xlabel(lab["month"])
-    ax.set_ylabel(lab["ytd"])
-    ax.set_title(title)
+    ax.set_xlabel(labels["month"])
+    ax.set_ylabel(labels["ytd"])
+    ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="best")
     return ax
 
 
-def record_chart(ax, record: pd.DataFrame, *, title: str, lang: str = "en"):
+def odds_chart(ax, path: pd.DataFrame, *, title: str, labels: dict):
+    """P(met) as of each month so far (real time), in percent, and the full-year median then (right axis)."""
+    p = path.dropna(subset=["p_met"])
+    ax.plot(p.month, 100 * p.p_met, "o-", color="#762a83", label=labels["p_met"])
+    q = path.dropna(subset=["q50_pct"])
+    if not q.empty:
+        ax2 = ax.twinx()
+        ax2.plot(q.month, q.q50_pct, "s--", color="#7f7f7f", ms=3, lw=1, label=labels["median_axis"])
+        ax2.set_ylabel(labels["median_axis"], color="#7f7f7f")
+        ax2.tick_params(axis="y", colors="#7f7f7f")
+        ax2.set_xlim(0.5, 12.5)
+    for m, v in zip(p.month, p.p_met):
+        ax.annotate(f"{round(100 * v):d}", (m, 100 * v), textcoords="offset points", xytext=(0, 5), ha="center",
+                    fontsize=7)
+    ax.axhspan(0, 100, color="none")
+    ax.set_ylim(-5, 110)
+    ax.set_xlim(0.5, 12.5)
+    ax.set_xticks(range(1, 13))
+    ax.set_xlabel(labels["as_of_month"])
+    ax.set_ylabel(labels["p_met"])
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def record_chart(ax, record: pd.DataFrame, *, title: str, labels: dict):
     """Target against outcome by year; misses marked."""
-    lab = LABELS[lang]
+    lab = labels
     r = record.sort_values("year")
     ax.step(r.year, r.target_pct, where="mid", color="#b2182b", label=lab["target"])
     ax.plot(r.year, r.outcome_pct, "o-", color="#2166ac", label=lab["outcome"])

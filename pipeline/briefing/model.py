@@ -1,0 +1,245 @@
+"""What a briefing says, as data: the forecast now, its path month by month, what moved it, how far to trust it.
+
+Everything here is computed from the processed tables with the forecast engine; nothing is worded
+(that is ``text``) or drawn (``charts``). The path is real time: for every month of the year so far
+the observations are cut at that month (``data.cut_as_of``) and ``forecast.forecast_region`` is run
+again, so each point is what the briefing would have said then.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import data, registry
+from ..forecast import Config, forecast_region, profile_for
+from ..forecasters import history_from_observations
+from ..paths import PROCESSED
+
+BACKTEST = PROCESSED / "backtest.csv"
+BACKTEST_COLUMNS = ["indicator", "year", "month", "method", "q10_pct", "q90_pct", "actual_pct"]
+TRUST_YEARS = 10  # how many past years of the national backtest the "how far to trust it" line counts
+PATH_COLUMNS = ["p_met", "p_met_tolerant", "q10_pct", "q50_pct", "q90_pct", "latest_period", "latest_ytd_pct"]
+
+
+class BriefingInputError(ValueError):
+    """A region, month or language the briefing cannot be made for (one line for the user)."""
+
+
+@dataclass
+class Briefing:
+    region: str
+    year: int
+    month: int
+    as_of: str
+    previous_as_of: str | None
+    lang: str
+    cfg: Config
+    forecast: pd.DataFrame      # default-method rows at as_of, one per indicator
+    path: pd.DataFrame          # indicator x month (1..month): P(met), quantiles, as the data stood then
+    steps: pd.DataFrame         # indicator x month x part (own, other): change in P(met) in probability points
+    arrivals: pd.DataFrame      # the region's figures for periods after previous_as_of (or last month), in order
+    observations: pd.DataFrame  # cut at as_of
+    targets: pd.DataFrame
+    record: pd.DataFrame
+    trust: dict = field(default_factory=dict)        # indicator -> backtest coverage at this month of year
+    set_aside: pd.DataFrame | None = None            # figures of unclear scope, not used
+
+
+def validate_request(region: str, as_of: str, previous_as_of: str | None, lang: str) -> tuple[str, int, int]:
+    """Resolve the region (slug or name as people type it) and check the months and language; one-line errors."""
+    from .. import i18n
+
+    try:
+        slug = registry.resolve_region(region)
+    except ValueError as exc:
+        raise BriefingInputError(f"--region: {exc}") from None
+    try:
+        year, month = data.parse_as_of(str(as_of))
+    except ValueError as exc:
+        raise BriefingInputError(f"--as-of: {exc}") from None
+    if previous_as_of:
+        try:
+            prev = data.parse_as_of(str(previous_as_of))
+        except ValueError as exc:
+            raise BriefingInputError(f"--previous-as-of: {exc}") from None
+        if prev >= (year, month):
+            raise BriefingInputError(f"--previous-as-of: {previous_as_of} is not before the as-of month {as_of}")
+    if lang not in i18n.LANGS:
+        raise BriefingInputError(f"--lang: {lang!r} is not one of {', '.join(i18n.LANGS)}")
+    return slug, year, month
+
+
+def _stage_forecast(path: Path | None, as_of: str) -> pd.DataFrame | None:
+    """The forecast stage's output for this entry, when given and it has run."""
+    if path is None or not Path(path).exists():
+        return None
+    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    df = df[(df.method == "default") & (df.as_of == as_of)]
+    return df.reset_index(drop=True) if not df.empty else None
+
+
+def _own_rows(obs_all: pd.DataFrame, region: str, year: int, month: int) -> pd.DataFrame:
+    return obs_all[(obs_all.region == region) & (obs_all.year == year) & (obs_all.month == month)]
+
+
+def real_time_path(obs_all: pd.DataFrame, targets: pd.DataFrame, region: str, year: int, month: int,
+                   cfg: Config, split_months: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """P(met) and quantiles as of every month 1..month on the data as they stood then, and the month-to-month steps.
+
+    A step from month m-1 to m is split in two parts that add up: ``own`` (the region's own figures for
+    month m added to the data of m-1) and ``other`` (everything else published for m: national and other
+    regions' figures that the borrowed dynamics and the annual model use). Only months in ``split_months``
+    are split; elsewhere the whole step is ``all``.
+    """
+    frames = {}
+    for m in range(1, month + 1):
+        f = forecast_region(data.cut_as_of(obs_all, year, m), targets, region, year, m, cfg, ["default"])
+        frames[m] = f.set_index("indicator")
+    path = pd.concat([f[PATH_COLUMNS].assign(month=m) for m, f in frames.items()]).reset_index()
+    path = path[["indicator", "month", *PATH_COLUMNS]]
+    steps = []
+    for m in range(2, month + 1):
+        before, after = frames[m - 1], frames[m]
+        own = _own_rows(obs_all, region, year, m)
+        mid = None
+        if m in split_months and not own.empty:
+            cut = pd.concat([data.cut_as_of(obs_all, year, m - 1), own], ignore_index=True)
+            mid = forecast_region(cut, targets, region, year, m, cfg, ["default"]).set_index("indicator")
+        for ind in after.index:
+            p1 = after.at[ind, "p_met"]
+            p0 = before.at[ind, "p_met"] if ind in before.index else math.nan
+            if mid is not None and ind in mid.index:
+                pm = mid.at[ind, "p_met"]
+                steps += [dict(indicator=ind, month=m, part="own", delta_p=pm - p0),
+                          dict(indicator=ind, month=m, part="other", delta_p=p1 - pm)]
+            else:  # nothing of the region's own arrived in a split month: all of it is other figures
+                part = "other" if m in split_months and own.empty else "all"
+                steps.append(dict(indicator=ind, month=m, part=part, delta_p=p1 - p0))
+    return path, pd.DataFrame(steps, columns=["indicator", "month", "part", "delta_p"])
+
+
+def comparison_start(year: int, month: int, previous_as_of: str | None) -> tuple[int, int]:
+    """The month the "what changed" section compares with: previous_as_of, else the month before."""
+    if previous_as_of:
+        return data.parse_as_of(previous_as_of)
+    return (year, month - 1) if month > 1 else (year - 1, 12)
+
+
+def split_months(year: int, month: int, previous_as_of: str | None) -> set[int]:
+    """Months whose step is split into own and other figures: those after the comparison month, and this month."""
+    prev = comparison_start(year, month, previous_as_of)
+    return {m for m in range(1, month + 1) if (year, m) > prev} | {month}
+
+
+def path_files(forecast_csv: Path) -> tuple[Path, Path]:
+    """Where the forecast stage keeps the real-time path and its steps next to the entry's forecast."""
+    forecast_csv = Path(forecast_csv)
+    return (forecast_csv.with_name(forecast_csv.stem + ".path.csv"),
+            forecast_csv.with_name(forecast_csv.stem + ".steps.csv"))
+
+
+def write_path(path: pd.DataFrame, steps: pd.DataFrame, forecast_csv: Path) -> None:
+    p, s = path_files(forecast_csv)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    path.to_csv(p, index=False, lineterminator="\n", float_format="%.6f")
+    steps.to_csv(s, index=False, lineterminator="\n", float_format="%.6f")
+
+
+def read_path(forecast_csv: Path | None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    if forecast_csv is None:
+        return None
+    p, s = path_files(forecast_csv)
+    if not (p.exists() and s.exists()):
+        return None
+    path = pd.read_csv(p, keep_default_na=False, na_values=[""])
+    path["latest_period"] = path.latest_period.fillna("").astype(str)
+    return path, pd.read_csv(s, keep_default_na=False, na_values=[""])
+
+
+def arrivals(obs_all: pd.DataFrame, region: str, year: int, after: tuple[int, int], upto: tuple[int, int]) -> pd.DataFrame:
+    """The region's YTD figures for periods in (after, upto], in order of arrival, each marked first release or revision."""
+    o = obs_all[(obs_all.region == region) & (obs_all.measure == "ytd_growth_pct")]
+    idx = o.year * 12 + o.month
+    o = o[(idx > after[0] * 12 + after[1]) & (idx <= upto[0] * 12 + upto[1])]
+    firsts = set(zip(obs_all.loc[obs_all.vintage == "first", "region"], obs_all.loc[obs_all.vintage == "first", "indicator"],
+                     obs_all.loc[obs_all.vintage == "first", "period"]))
+    o = o.assign(revision=[(r.vintage != "first" and (r.region, r.indicator, r.period) in firsts)
+                           for r in o.itertuples()],
+                 _rank=o.vintage.map({"first": 0}).fillna(1))
+    o = o.sort_values(["year", "month", "_rank", "indicator"], kind="stable")
+    return o.drop(columns="_rank").reset_index(drop=True)
+
+
+def backtest_trust(indicator: str, month: int, year: int, path: Path = BACKTEST, years: int = TRUST_YEARS) -> dict | None:
+    """How often the national backtest's 80% band covered the outcome at this month of year, in the last years before.
+
+    Reads only indicator, year, month, method, q10_pct, q90_pct, actual_pct (other columns may change).
+    """
+    if not path.exists():
+        return None
+    try:
+        bt = pd.read_csv(path, usecols=lambda c: c in BACKTEST_COLUMNS)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    if set(BACKTEST_COLUMNS) - set(bt.columns):
+        return None
+    bt = bt[(bt.indicator == indicator) & (bt.method == "default") & (bt.month == month) & (bt.year < year)]
+    bt = bt.dropna(subset=["q10_pct", "q90_pct", "actual_pct"]).sort_values("year").drop_duplicates("year", keep="last")
+    bt = bt.tail(years)
+    if bt.empty:
+        return None
+    covered = int(((bt.q10_pct <= bt.actual_pct) & (bt.actual_pct <= bt.q90_pct)).sum())
+    return {"covered": covered, "n": len(bt), "first_year": int(bt.year.min()), "last_year": int(bt.year.max()),
+            "month": month}
+
+
+def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
+          forecast_csv: str | Path | None = None) -> Briefing:
+    """Everything the briefing shows; ``forecast_csv`` is the forecast stage's output for this entry, if any."""
+    from ..track_record import current_record
+
+    region, year, month = validate_request(region, as_of, previous_as_of, lang)
+    cfg = Config.load()
+    obs_all = data.load_observations()
+    obs = data.cut_as_of(obs_all, year, month)
+    targets = data.load_targets()
+    prev = comparison_start(year, month, previous_as_of)
+    stored = read_path(forecast_csv)
+    if stored is None:
+        path, steps = real_time_path(obs_all, targets, region, year, month, cfg,
+                                     split_months(year, month, previous_as_of))
+    else:
+        path, steps = stored
+    forecast = _stage_forecast(forecast_csv, as_of)
+    if forecast is None:
+        forecast = forecast_region(obs, targets, region, year, month, cfg, ["default"])
+    record = current_record()
+    b = Briefing(region, year, month, as_of, previous_as_of, lang, cfg, forecast.reset_index(drop=True), path, steps,
+                 arrivals(obs_all, region, year, prev, (year, month)), obs, targets, record[record.region == region])
+    for _, r in b.forecast.iterrows():
+        latest = int(r.latest_period[5:7]) if isinstance(r.latest_period, str) and r.latest_period else None
+        if latest and latest < 12:
+            b.trust[r.indicator] = backtest_trust(r.indicator, latest, year)
+    set_aside = obs[(obs.region == region) & (obs.year == year) & obs.indicator.str.endswith("_unclear")]
+    b.set_aside = set_aside.reset_index(drop=True)
+    return b
+
+
+def ytd_path(b: Briefing, indicator: str) -> pd.DataFrame:
+    """The region's published YTD growth in the briefing year (first release preferred)."""
+    s = history_from_observations(b.observations, b.region, indicator)
+    return s[s.year == b.year]
+
+
+def cumulative_shares(b: Briefing, indicator: str) -> pd.Series:
+    """Cumulative share of last year's total through each published period end (months, or quarters for GDP)."""
+    profile = profile_for(b.observations, indicator, b.year)
+    ends = [int(m) for m in profile.index]
+    return pd.Series([float(profile[profile.index <= m].sum() / profile.sum()) for m in ends], index=ends)
+
+
+def indicator_path(b: Briefing, indicator: str) -> pd.DataFrame:
+    return b.path[b.path.indicator == indicator].sort_values("month").reset_index(drop=True)
