@@ -443,19 +443,21 @@ def briefing_entries(raw, path: Path = PARAMS) -> dict[str, dict]:
 
     (DVC names the stages of a ``foreach`` by the mapping's keys, so one entry's change reruns that entry only.)
     """
+    from .errors import InputError
+
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ValueError(f"{path}: briefings must be a mapping of REGION-AS_OF: {{region, as_of, ...}}")
+        raise InputError(f"{path}: briefings must be a mapping of REGION-AS_OF: {{region, as_of, ...}}")
     out = {}
     for key, entry in raw.items():
         if not isinstance(entry, dict) or not {"region", "as_of"} <= set(entry):
-            raise ValueError(f"{path}: briefings.{key} needs region and as_of")
+            raise InputError(f"{path}: briefings.{key} needs region and as_of")
         unknown = set(entry) - {"region", "as_of", "previous_as_of", "lang"}
         if unknown:
-            raise ValueError(f"{path}: briefings.{key}: unknown field {sorted(unknown)[0]!r}")
+            raise InputError(f"{path}: briefings.{key}: unknown field {sorted(unknown)[0]!r}")
         if str(key) != f"{entry['region']}-{entry['as_of']}":
-            raise ValueError(f"{path}: briefings.{key}: the key must be {entry['region']}-{entry['as_of']}")
+            raise InputError(f"{path}: briefings.{key}: the key must be {entry['region']}-{entry['as_of']}")
         out[str(key)] = dict(entry)
     return out
 
