@@ -112,6 +112,8 @@ def _strip_tail(label: str, words) -> tuple[str, str]:
     ordered = _longest_first(tuple(words))
     while changed and label:
         changed = False
+        if not label.endswith(ordered):  # one C-level test for the common case: nothing left to strip
+            break
         for w in ordered:
             if label.endswith(w):
                 label, changed = label[: -len(w)], True
