@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -313,7 +314,8 @@ def render(year: int, as_of: str, regions: list[str] | None = None, lang: str = 
     try:
         pm.execute_notebook(str(NOTEBOOK), str(nb_path), parameters=dict(
             year=year, as_of=as_of, regions=yaml.safe_dump(regions, default_flow_style=True).strip(),
-            lang=lang, html_path="scoreboard.html", metrics_path="scoreboard_metrics.json"),
+            lang=lang, html_path="scoreboard.html", metrics_path="scoreboard_metrics.json",
+            checkout=os.path.relpath(ROOT, out_dir.resolve())),
             kernel_name="python3", progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         if exc.ename == "ScoreboardError":
