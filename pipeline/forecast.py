@@ -14,6 +14,7 @@ CLI: ``python -m pipeline forecast --as-of YYYY-MM [--indicators F ...] [--targe
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
@@ -158,7 +159,10 @@ def method_draws(method: str, hist: pd.DataFrame, year: int, month: int, cfg: Co
     if method == "bridge":
         indicators = {i: fc.history_from_observations(obs, region, i) for i in ("industrial_va", "retail_sales", "fai")}
         indicators = {i: h for i, h in indicators.items() if not h.empty}
-        return fc.bridge_gdp(hist, indicators, year, month, **kwargs)
+        # each indicator forecast with the profile of its own forecast (profile_for), so that both share one
+        # state-space fit per year (state_space_params is memoised on the profile)
+        monthly = functools.partial(fc.state_space, profile=growth.equal_profile(growth.JAN_FEB))
+        return fc.bridge_gdp(hist, indicators, year, month, indicator_forecaster=monthly, **kwargs)
     raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
 
 

@@ -91,18 +91,27 @@ def equal_profile(end_months: Sequence[int] = JAN_FEB) -> pd.Series:
     return aggregate_profile(monthly, end_months)
 
 
+_AGGREGATED: dict = {}
+
+
 def aggregate_profile(profile: pd.Series, end_months: Sequence[int]) -> pd.Series:
     """Regroup a profile into coarser periods ending at ``end_months`` (e.g. monthly to Jan–Feb or quarters).
 
     Each new period takes the shares of the old periods ending after the previous end month, up to its own.
     """
-    ends = sorted(int(m) for m in end_months)
+    ends = tuple(sorted(int(m) for m in end_months))
     if ends[-1] != 12:
         raise ValueError("the last period must end in December")
-    cum = profile.sort_index().cumsum() / profile.sum()
-    through = [_last_at_or_before(cum, m, 0.0) for m in ends]
-    shares = np.diff(np.concatenate([[0.0], through]))
-    return pd.Series(shares, index=pd.Index(ends, name="month"))
+    key = (tuple(profile.index.tolist()), tuple(profile.to_numpy(dtype=float).tolist()), ends)
+    shares = _AGGREGATED.get(key)
+    if shares is None:  # memoised: the state-space model asks for the same regrouping for every year of every case
+        cum = profile.sort_index().cumsum() / profile.sum()
+        through = [_last_at_or_before(cum, m, 0.0) for m in ends]
+        shares = np.diff(np.concatenate([[0.0], through]))
+        if len(_AGGREGATED) > 1024:
+            _AGGREGATED.clear()
+        _AGGREGATED[key] = shares
+    return pd.Series(shares.copy(), index=pd.Index(list(ends), name="month"))
 
 
 def seasonal_profile(levels: pd.DataFrame | None, *, measure: str = "ytd_level", years: Iterable[int] | None = None,

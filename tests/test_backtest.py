@@ -145,3 +145,23 @@ def test_live_forecast_takes_the_backtest_choice_else_the_fixed_fallback(tmp_pat
     assert cfg.choice_for("fai") == ({"state_space": 1.0}, "mixture", 0.4)
     assert cfg.choice_for("gdp") == ({"empirical_drift": 1.0}, "quantile", 1.0)
     assert Config.load(params, choice_path=None).choice_for("fai") == ({"empirical_drift": 1.0}, "quantile", 1.0)
+
+
+def test_sorted_quantiles_interpolate_like_numpy_linear():
+    from pipeline.backtest import _sorted_quantiles
+
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    # hand-computed: position p * (n - 1) = 0.4, 2.0, 3.6, 4.0
+    assert np.allclose(_sorted_quantiles(x, np.array([0.1, 0.5, 0.9, 1.0])), [0.4, 2.0, 3.6, 4.0])
+
+
+def test_sorted_summary_row_counts_ties_by_the_qualifier():
+    from pipeline.backtest import _sorted_summary_row
+
+    x = np.array([1.0, 2.0, 2.0, 3.0])
+    row = _sorted_summary_row(x, 2.0, [dict(threshold=2.0, strict=False), dict(threshold=2.0, strict=True)])
+    assert row["p_met_0"] == 0.75  # at or above 2: three of four
+    assert row["p_met_1"] == 0.25  # above 2: one of four
+    assert row["mean_pct"] == 2.0 and row["q50_pct"] == 2.0
+    # CRPS by hand: E|X - 2| = 2/4 = 0.5; |X - X'| over the 16 ordered pairs sums to 12, half the mean 0.375
+    assert abs(row["crps"] - (0.5 - 0.375)) < 1e-12

@@ -332,3 +332,27 @@ def test_fit_recalibration_by_hand():
     assert a == pytest.approx(-math.log(3), abs=1e-4)
     assert b == pytest.approx(2 * math.log(3) / math.log(4), abs=1e-4)
     assert F.fit_recalibration([0.3, 0.6], [1, 1]) == (0.0, 1.0)  # nothing to learn from one outcome
+
+
+def test_year_by_month_keeps_the_last_row_of_a_repeated_period():
+    from pipeline.forecasters import year_by_month
+
+    h = pd.DataFrame({"year": [2020, 2020, 2021, 2020], "month": [3, 12, 3, 3], "ytd_growth_pct": [1.0, 2.0, 3.0, 4.0]})
+    wide = year_by_month(h)
+    assert list(wide.index) == [2020, 2021] and list(wide.columns) == [3, 12]
+    assert wide.loc[2020, 3] == 4.0 and wide.loc[2020, 12] == 2.0 and wide.loc[2021, 3] == 3.0
+    assert np.isnan(wide.loc[2021, 12])
+
+
+def test_history_prefers_the_first_release_and_skips_other_series():
+    from pipeline.forecasters import history_from_observations
+
+    obs = pd.DataFrame({
+        "region": ["china", "china", "china", "hunan", "china"],
+        "indicator": ["fai", "fai", "fai", "fai", "gdp"],
+        "year": [2021, 2021, 2020, 2021, 2021], "month": [6, 6, 12, 6, 6],
+        "measure": ["ytd_growth_pct"] * 5,
+        "vintage": ["latest", "first", "latest", "first", "first"],
+        "value": [9.0, 12.6, 2.9, 5.0, 12.7]})
+    h = history_from_observations(obs, "china", "fai")
+    assert h.to_dict("list") == {"year": [2020, 2021], "month": [12, 6], "ytd_growth_pct": [2.9, 12.6]}

@@ -209,3 +209,13 @@ def test_two_year_average_history_matches_same_month_a_year_earlier():
     assert out["two_year_avg_pct"].iloc[:2].isna().all()
     assert out.loc[(out.year == 2021) & (out.month == 2), "two_year_avg_pct"].item() == pytest.approx(
         (math.sqrt(0.865 * 1.351) - 1) * 100)
+
+
+def test_aggregate_profile_memo_hands_out_copies():
+    from pipeline import growth
+
+    monthly = pd.Series(1.0 / 12.0, index=pd.Index(range(1, 13), name="month"))
+    first = growth.aggregate_profile(monthly, [3, 6, 9, 12])
+    first.iloc[0] = 99.0  # a caller changing its copy must not change the next answer
+    again = growth.aggregate_profile(monthly, [3, 6, 9, 12])
+    assert np.allclose(again.to_numpy(), [0.25, 0.25, 0.25, 0.25])
