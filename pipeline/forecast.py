@@ -36,7 +36,7 @@ COLUMNS = ["region", "indicator", "year", "as_of", "method", "latest_period", "l
            "q05_pct", "q10_pct", "q25_pct", "q50_pct", "q75_pct", "q90_pct", "q95_pct", "target_pct",
            "target_high_pct", "qualifier", "wording", "relative_to", "p_met", "p_met_tolerant",
            "required_rest_pct", "share_through_pct", "profile_source", "borrowed_from", "borrowed_share",
-           "history_years", "status", "note"]
+           "history_years", "status", "no_forecast_reason", "note"]
 
 
 @dataclass
@@ -179,6 +179,8 @@ class AnnualModel:
                  report_outcomes: pd.DataFrame | None = None):
         self.obs, self.targets, self.cfg, self._panel, self._params = obs, targets, cfg, None, None
         self.report_outcomes = report_outcomes
+        # why ``draws`` gave nothing, by (region, indicator, year): the reader is told, not just shown a dash
+        self.why_none: dict[tuple[str, str, int], str] = {}
 
     def _ready(self) -> None:
         from . import annual, track_record
@@ -225,11 +227,13 @@ class AnnualModel:
                 pass
         last, kind = self.last_outcome(region, indicator, year)
         if not math.isfinite(last):
+            self.why_none[region, indicator, year] = "no_last_outcome"
             return None
         try:
             return annual.anchored_draws(self._panel, region, indicator, year, month, last, self.cfg.n_draws, seed,
                                          last_kind=kind, params=self._params)
         except (ValueError, KeyError):
+            self.why_none[region, indicator, year] = "no_history"
             return None
 
     def blend(self, annual_draws: np.ndarray, ytd_draws: np.ndarray, seed: int) -> tuple[np.ndarray, float]:
@@ -265,11 +269,16 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
     own = fc.history_from_observations(obs, region, indicator)
     cur = own[(own.year == year) & (own.month <= month)]
     info: dict = {"latest_month": None, "latest_ytd_pct": math.nan, "borrowed_from": "", "borrowed_share": 0.0,
-                  "history_years": 0, "note": ""}
+                  "history_years": 0, "note": "", "no_forecast_reason": ""}
     if cur.empty:
         info["note"] = "no figure of its own published in the year yet"
         annual = annual_model.draws(region, indicator, year, month) if annual_model and "default" in methods else None
         if annual is None:
+            reason = annual_model.why_none.get((region, indicator, year), "") if annual_model else ""
+            info["no_forecast_reason"] = reason
+            info["note"] += {"no_last_outcome": f"; annual model: no {year - 1} outcome in the data to anchor on",
+                             "no_history": f"; annual model: too few past year-on-year changes of {indicator} in the"
+                                           " data to learn a spread from"}.get(reason, "")
             return {}, info
         draws, a_info = annual
         source = "last_outcome" if a_info["mode"] == "last_outcome" else a_info["level"]
@@ -371,7 +380,8 @@ def forecast_region(obs: pd.DataFrame, targets: pd.DataFrame, region: str, year:
                        latest_ytd_pct=info["latest_ytd_pct"], borrowed_from=info["borrowed_from"],
                        borrowed_share=info["borrowed_share"] if d is not None else math.nan,
                        history_years=info["history_years"], share_through_pct=round(100 * share, 4),
-                       profile_source=profile.attrs.get("source", ""), note=info["note"])
+                       profile_source=profile.attrs.get("source", ""), note=info["note"],
+                       no_forecast_reason=info.get("no_forecast_reason", "") if d is None else "")
             row.update({f"{k}_pct": v for k, v in fc.summarize(d).items()} if d is not None else {})
             p = fc.PMet(math.nan, math.nan)
             required = math.nan

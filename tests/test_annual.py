@@ -280,3 +280,30 @@ def test_non_gdp_target_gets_p_met_in_january():
     assert 0.45 < row.p_met < 0.65
     assert row.borrowed_from == "annual:last_outcome" and row.borrowed_share == 1.0
     assert "anchored on the 2023 outcome 6%" in row.note and "thin" in row.note
+
+
+def test_a_target_without_an_estimate_says_why():
+    """No P(met) is shown as a dash with its reason: no outcome of last year to start from, or no history of
+    the indicator to learn a spread from (the output names which)."""
+    from pipeline import forecast
+
+    obs, targets = _retail_frames()
+    extra = pd.DataFrame([
+        # fiscal revenue: a target, national history, but no hunan outcome for 2023 anywhere
+        dict(region="hunan", year=2024, indicator="fiscal_revenue", target_pct=5.0, target_high_pct=None,
+             qualifier="exact", wording="", relative_to=None, source="hand-made", text="一般公共预算收入增长5%"),
+        # trade: hunan's 2023 outcome exists, but no other year of trade anywhere: nothing to learn a spread from
+        dict(region="hunan", year=2024, indicator="trade", target_pct=3.0, target_high_pct=None,
+             qualifier="exact", wording="", relative_to=None, source="hand-made", text="进出口增长3%")])
+    rows = [dict(region="china", indicator="fiscal_revenue", year=y, month=12, period=f"{y}-12",
+                 measure="ytd_growth_pct", vintage="first", value=5.0 + (y % 3)) for y in range(2010, 2024)]
+    rows.append(dict(region="hunan", indicator="trade", year=2023, month=12, period="2023-12",
+                     measure="ytd_growth_pct", vintage="first", value=2.0))
+    obs = pd.concat([obs, pd.DataFrame(rows).assign(unit="pct", source="hand-made", note="")], ignore_index=True)
+    df = forecast.forecast_region(obs, pd.concat([targets, extra], ignore_index=True), "hunan", 2024, 1,
+                                  forecast.Config(n_draws=500), ["default"]).set_index("indicator")
+    assert df.loc["fiscal_revenue", "no_forecast_reason"] == "no_last_outcome"
+    assert "no 2023 outcome in the data to anchor on" in df.loc["fiscal_revenue", "note"]
+    assert df.loc["trade", "no_forecast_reason"] == "no_history"
+    assert np.isnan(df.loc["trade", "p_met"]) and np.isnan(df.loc["fiscal_revenue", "p_met"])
+    assert df.loc["retail_sales", "no_forecast_reason"] == ""  # estimated: no reason to give

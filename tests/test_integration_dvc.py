@@ -44,8 +44,13 @@ def _dvc(repo: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def test_repro_from_clean_state_matches_committed_lock_and_is_then_a_noop(repo_copy):
-    first = _dvc(repo_copy, "repro")
+@pytest.fixture(scope="module")
+def first_repro(repo_copy) -> subprocess.CompletedProcess:
+    return _dvc(repo_copy, "repro")
+
+
+def test_repro_from_clean_state_matches_committed_lock_and_is_then_a_noop(repo_copy, first_repro):
+    first = first_repro
     assert first.returncode == 0, first.stdout + first.stderr
     lock = yaml.safe_load((repo_copy / "dvc.lock").read_text())
     assert (repo_copy / "data" / "processed" / "observations.csv").stat().st_size > 0
@@ -62,3 +67,27 @@ def test_repro_from_clean_state_matches_committed_lock_and_is_then_a_noop(repo_c
     raw_before = {p: p.read_bytes() for p in (ROOT / "data" / "raw").rglob("*") if p.is_file()}
     assert {p.relative_to(ROOT): b for p, b in raw_before.items()} == {
         p.relative_to(repo_copy): p.read_bytes() for p in (repo_copy / "data" / "raw").rglob("*") if p.is_file()}
+
+
+def test_henan_january_briefing_is_chinese_and_says_why_a_target_has_no_estimate(repo_copy, first_repro):
+    """The 2025 Henan report, dropped in under its published name, gives a Chinese briefing as of January with a
+    P(met) for every target that has last year's outcome, and a reason for each that has none."""
+    import json
+
+    from test_briefing_language import english_words, visible_text
+
+    assert first_repro.returncode == 0, first_repro.stdout + first_repro.stderr
+    folder = repo_copy / "reports" / "henan" / "2025-01"
+    visible = visible_text((folder / "briefing.html").read_text(encoding="utf-8"))
+    assert len(english_words(visible)) <= 10 and "last_outcome" not in visible
+    # fiscal revenue: the report does not state the 2024 figure; income: no history to learn a spread from
+    assert "2024年的实际增速不在数据中" in visible and "历年增速的记录太少" in visible
+    assert "以上年实际增速为基础" in visible
+    # how far to trust it: GDP cites the annual backtest; no trust line pretends there is a forecast of revenue
+    rec = json.loads((repo_copy / "data" / "processed" / "backtest_annual_metrics.json").read_text())
+    rec = rec["january"]["province"]["ordinary_since_2010"]
+    assert f"覆盖了实际结果的{rec['coverage80']:.0%}（共{rec['n']}例）" in visible
+    assert "地方一般公共预算收入：本年尚无本地区数据，预测来自年度模型" not in visible
+    head = json.loads((folder / "headline.json").read_text(encoding="utf-8"))["indicators"]
+    assert {k for k, v in head.items() if v["p_met"] is not None} == {"gdp", "fai", "industrial_va", "retail_sales"}
+    assert head["fiscal_revenue"]["p_met"] is None and head["income"]["p_met"] is None

@@ -19,6 +19,7 @@ from ..forecasters import history_from_observations
 from ..paths import PROCESSED
 
 BACKTEST = PROCESSED / "backtest.csv"
+ANNUAL_METRICS = PROCESSED / "backtest_annual_metrics.json"
 BACKTEST_COLUMNS = ["indicator", "year", "month", "method", "q10_pct", "q90_pct", "actual_pct"]
 TRUST_YEARS = 10  # how many past years of the national backtest the "how far to trust it" line counts
 PATH_COLUMNS = ["p_met", "p_met_tolerant", "q10_pct", "q50_pct", "q90_pct", "latest_period", "latest_ytd_pct"]
@@ -45,6 +46,7 @@ class Briefing:
     targets: pd.DataFrame
     record: pd.DataFrame
     trust: dict = field(default_factory=dict)        # indicator -> backtest coverage at this month of year
+    annual_trust: dict = field(default_factory=dict)  # indicator -> the annual model's January record (its mode)
     set_aside: pd.DataFrame | None = None            # figures of unclear scope, not used
 
 
@@ -196,6 +198,21 @@ def backtest_trust(indicator: str, month: int, year: int, path: Path = BACKTEST,
             "month": month}
 
 
+def annual_record(level: str, path: Path = ANNUAL_METRICS) -> dict | None:
+    """The annual model's January record for a level (province, prefecture): ordinary years since 2010.
+
+    What a forecast made without any figure of the region's own can be trusted on: the annual backtest
+    (``backtest_annual``) scores exactly that forecast, for GDP targets, against first releases.
+    """
+    import json
+
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))["january"][level]["ordinary_since_2010"]
+        return {"coverage80": float(rec["coverage80"]), "n": int(rec["n"]), "skill": float(rec["brier_skill"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
           forecast_csv: str | Path | None = None) -> Briefing:
     """Everything the briefing shows; ``forecast_csv`` is the forecast stage's output for this entry, if any."""
@@ -223,6 +240,11 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
         latest = int(r.latest_period[5:7]) if isinstance(r.latest_period, str) and r.latest_period else None
         if latest and latest < 12:
             b.trust[r.indicator] = backtest_trust(r.indicator, latest, year)
+        source = str(r.borrowed_from) if isinstance(r.borrowed_from, str) else ""
+        if not latest and source.startswith("annual:"):
+            mode = source.split(":", 1)[1]
+            b.annual_trust[r.indicator] = {"mode": mode, "record": annual_record(mode) if r.indicator == "gdp"
+                                           and mode in ("province", "prefecture") else None}
     set_aside = obs[(obs.region == region) & (obs.year == year) & obs.indicator.str.endswith("_unclear")]
     b.set_aside = set_aside.reset_index(drop=True)
     return b

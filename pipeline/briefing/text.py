@@ -100,6 +100,8 @@ def verdict(b: Briefing, r) -> str:
     if not _has_target(r):
         return t(b, "briefing.verdict.no_target", indicator=ind, median=fmt.pct(r.q50_pct)) + STOP[lang]
     key = "annual" if fmt.missing(r.latest_ytd_pct) else "forecast"
+    if key == "annual" and "annual:last_outcome" in str(r.borrowed_from):
+        key = "annual_last_outcome"
     text = t(b, f"briefing.verdict.{key}", indicator=ind, median=fmt.pct(r.q50_pct), wording=wording,
              p=fmt.prob(r.p_met))
     if r.qualifier in ("above", "in_step"):
@@ -293,12 +295,21 @@ def changes_html(b: Briefing) -> str:
 def trust_md(b: Briefing) -> str:
     lines = []
     for _, r in b.forecast.iterrows():
-        if not _has_target(r) or _final(r):
+        if not _has_target(r) or _final(r) or fmt.missing(r.q50_pct):  # no forecast: the notes say why
             continue
         name = short_indicator(r.indicator, b.lang)
         tr = b.trust.get(r.indicator)
         if not tr:
             key = "annual" if fmt.missing(r.latest_ytd_pct) else "none"
+            at = b.annual_trust.get(r.indicator) or {}
+            if at.get("record"):
+                rec = at["record"]
+                lines.append("- " + t(b, "briefing.trust.annual_record", indicator=name, n=rec["n"],
+                                      level=t(b, f"briefing.level.{at['mode']}"), cov=fmt.prob(rec["coverage80"]),
+                                      skill=fmt.prob(rec["skill"])) + STOP[b.lang])
+                continue
+            if at.get("mode") == "last_outcome":
+                key = "annual_anchored"
             lines.append("- " + t(b, f"briefing.trust.{key}", indicator=name) + STOP[b.lang])
             continue
         text = t(b, "briefing.trust.record", n=tr["n"], k=tr["covered"], first=tr["first_year"], last=tr["last_year"],
@@ -337,7 +348,9 @@ def record_md(b: Briefing) -> str:
 def borrowing_text(b: Briefing, borrowed_from: str, share) -> str:
     parts = []
     for part in borrowed_from.split("+"):
-        if part.startswith("annual:"):
+        if part == "annual:last_outcome":
+            parts.append(t(b, "briefing.notes.annual_last_outcome"))
+        elif part.startswith("annual:"):
             level = part.split(":", 1)[1]
             parts.append(t(b, "briefing.notes.annual", level=t(b, f"briefing.level.{level}")
                            if level in ("province", "prefecture") else level))
@@ -359,7 +372,9 @@ def notes_md(b: Briefing) -> str:
         if isinstance(r.borrowed_from, str) and r.borrowed_from:
             lines.append(f"- {name}{t(b, 'briefing.colon')}{borrowing_text(b, r.borrowed_from, r.borrowed_share)}")
         if fmt.missing(r.q50_pct):
-            lines.append(f"- {name}{t(b, 'briefing.colon')}{t(b, 'briefing.notes.no_forecast')}")
+            reason = getattr(r, "no_forecast_reason", "")
+            key = f"no_forecast_{reason}" if isinstance(reason, str) and reason else "no_forecast"
+            lines.append(f"- {name}{t(b, 'briefing.colon')}{t(b, 'briefing.notes.' + key, last=b.year - 1)}")
         if _has_target(r) and fmt.missing(r.latest_ytd_pct) and not fmt.missing(r.q50_pct):
             lines.append(f"- {name}{t(b, 'briefing.colon')}{t(b, 'briefing.notes.no_own_figure')}")
     for r in (b.set_aside.itertuples() if b.set_aside is not None else []):
