@@ -470,7 +470,8 @@ def main() -> int:
 def add_arguments(parser) -> None:
     parser.add_argument("--indicators", nargs="+", type=Path, help="raw-schema files replacing embedded series")
     parser.add_argument("--years", nargs="+", type=int, help="years to backtest (default 2010-2023)")
-    parser.add_argument("--series", nargs="+", default=[*MONTHLY_INDICATORS, "gdp"], help="indicator slugs")
+    parser.add_argument("--series", nargs="+", default=[*MONTHLY_INDICATORS, "gdp"],
+                        help="indicators: slugs or names (gdp, GDP, 社会消费品零售总额)")
     parser.add_argument("--targets", type=Path, help="targets (raw schema) to score P(met) against "
                                                      "(default: the embedded national targets)")
     parser.add_argument("--out", type=Path, help="write the per-forecast CSV here instead of stdout")
@@ -492,8 +493,17 @@ def run(args) -> int:
         for p in exc.problems:
             print(p, file=sys.stderr)
         return 1
+    from . import registry
+    from .errors import InputError
+
+    series = []
+    for name in args.series:  # slugs or names as people write them: GDP, 社会消费品零售总额
+        try:
+            series.append(registry.resolve_indicator(name))
+        except registry.UnknownName as exc:
+            raise InputError(f"--series: {exc}", code=2) from None
     years = args.years or list(range(2010, 2024))
-    bt, _, _ = run_backtest(obs, args.series, years, cfg, params, targets)
+    bt, _, _ = run_backtest(obs, list(dict.fromkeys(series)), years, cfg, params, targets)
     if bt.empty:
         print("backtest: no case has both an as-of figure and a December outcome", file=sys.stderr)
         return 1

@@ -191,3 +191,15 @@ def test_explore_helpers_take_names_as_people_type_them():
     assert by_name.equals(explore.ytd_paths("hunan", "gdp")) and by_name.loc[12, 2017] == 8.0
     with pytest.raises(registry.UnknownName, match=r"^unknown region '湖男'; did you mean: 湖南省 \(hunan\)"):
         explore.ytd_paths("湖男", "gdp")
+
+
+def test_backtest_series_take_names_and_an_unknown_one_is_one_line():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    r = subprocess.run([sys.executable, "-m", "pipeline", "backtest", "--series", "GPD", "--years", "2019"],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert (r.returncode, r.stdout, r.stderr) == (
+        2, "", "backtest: --series: unknown indicator 'GPD'; did you mean: 地区生产总值 (gdp)\n")
