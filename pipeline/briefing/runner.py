@@ -67,6 +67,21 @@ def strip_volatile(nb) -> None:
     nb.nbformat_minor = 4
 
 
+def notebook_tools():
+    """(nbformat, papermill), imported without jsonschema's IRI format checker.
+
+    jsonschema (imported by nbformat) loads the optional ``rfc3987_syntax`` package, which builds an Earley
+    grammar at import: 3-5 s of CPU, the largest single cost of a briefing. No notebook schema uses the
+    ``iri`` format it checks, so the import is refused (jsonschema then skips that format, as documented).
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: `import` raises ImportError
+    import nbformat
+    import papermill
+
+    return nbformat, papermill
+
+
 def _inside_reports(path: Path) -> bool:
     try:
         path.resolve().relative_to(REPORTS.resolve())
@@ -82,8 +97,7 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     The request is checked first (BriefingInputError, nothing written); ``out_dir`` defaults to
     ``reports/REGION/AS_OF``.
     """
-    import nbformat
-    import papermill as pm
+    nbformat, pm = notebook_tools()
     from nbconvert import HTMLExporter
 
     slug, _, _ = validate_request(region, as_of, previous_as_of, lang)
