@@ -302,10 +302,9 @@ def render(year: int, as_of: str, regions: list[str] | None = None, lang: str = 
     if lang not in LANGS:
         raise ScoreboardError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     regions = resolve_regions(regions) if regions else []
-    import nbformat  # after the checks: a mistyped argument is answered without loading papermill
-    import papermill as pm
+    from .briefing.runner import notebook_tools, strip_volatile
 
-    from .briefing import strip_volatile
+    nbformat, pm = notebook_tools()  # after the checks: a mistyped argument is answered without loading papermill
 
     out_dir = Path(out_dir) if out_dir else REPORTS / str(year) / as_of
     out_dir.mkdir(parents=True, exist_ok=True)
