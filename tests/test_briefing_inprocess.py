@@ -1,4 +1,5 @@
 """The in-process papermill engine: the outputs a kernel gives, a fresh namespace per notebook, the process restored."""
+import builtins
 import os
 import sys
 
@@ -46,13 +47,13 @@ EXPECTED = [
 def test_outputs_are_what_a_kernel_gives_and_the_process_is_restored(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
-    cwd, path, argv = os.getcwd(), list(sys.path), list(sys.argv)
+    cwd, path, argv, names = os.getcwd(), list(sys.path), list(sys.argv), set(vars(builtins))
     nb = pm.execute_notebook(str(_notebook(tmp_path, CELLS)), str(tmp_path / "out.ipynb"), kernel_name="python3",
                              engine_name=inprocess.NAME, progress_bar=False, cwd=str(work))
     assert _outputs(nb) == EXPECTED
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3, 4, 5]
     assert nb.metadata.language_info.pygments_lexer == "ipython3"
-    assert (os.getcwd(), sys.path, sys.argv) == (cwd, path, argv)
+    assert (os.getcwd(), sys.path, sys.argv, set(vars(builtins))) == (cwd, path, argv, names)
 
 
 def test_each_notebook_starts_with_a_fresh_namespace(tmp_path):

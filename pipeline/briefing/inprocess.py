@@ -5,14 +5,15 @@ importing IPython, pandas, matplotlib's friends and the pipeline a second time (
 already). The cells run in an IPython shell as a kernel runs them, so the notebook gets the same outputs:
 display() gives the same mime bundles (IPython's display formatter), a last expression gives an
 execute_result, printed text a stream, an exception an error output that papermill turns into
-PapermillExecutionError as before. Each notebook gets a fresh namespace; the working folder, sys.path
-and sys.argv are restored afterwards.
+PapermillExecutionError as before. Each notebook gets a fresh namespace; the working folder, sys.path,
+sys.argv and the builtins are restored afterwards.
 
 The code the cells import is this process's ``pipeline`` (the checkout the command runs from), which is
 the checkout the notebook's ``checkout`` parameter names.
 """
 from __future__ import annotations
 
+import builtins
 import os
 import sys
 from contextlib import contextmanager
@@ -119,11 +120,13 @@ def _shell() -> _Shell:
 @contextmanager
 def _restored_process_state():
     cwd, path, argv, main = os.getcwd(), list(sys.path), list(sys.argv), sys.modules.get("__main__")
-    stdout, stderr = sys.stdout, sys.stderr
+    stdout, stderr, names = sys.stdout, sys.stderr, set(vars(builtins))
     try:
         yield
     finally:
         sys.stdout, sys.stderr = stdout, stderr
+        for name in set(vars(builtins)) - names:  # the shell adds __IPYTHON__ and display
+            delattr(builtins, name)
         if main is not None:
             sys.modules["__main__"] = main  # the shell put its namespace module there
         os.chdir(cwd)
