@@ -1,6 +1,8 @@
 """The in-process papermill engine: the outputs a kernel gives, a fresh namespace per notebook, the process restored."""
 import builtins
+import json
 import os
+import subprocess
 import sys
 
 import nbformat
@@ -8,6 +10,7 @@ import papermill as pm
 import pytest
 from nbformat import v4
 
+from conftest import ROOT
 from pipeline.briefing import inprocess
 
 CELLS = [
@@ -80,3 +83,17 @@ def test_same_outputs_as_a_jupyter_kernel(tmp_path):
     assert _outputs(ours) == _outputs(kernel) == EXPECTED
     assert {k: v for k, v in ours.metadata.language_info.items() if k != "version"} == \
         {k: v for k, v in kernel.metadata.language_info.items() if k != "version"}
+
+
+def test_warnings_and_stderr_become_a_stderr_stream(tmp_path):
+    """In a process of its own: pytest would catch the warning before the notebook saw it."""
+    src = _notebook(tmp_path, ["import sys, warnings\nsys.stderr.write('e1 ')\nwarnings.warn('careful')\nprint('o')"])
+    script = ("import json, sys, papermill as pm; from pipeline.briefing import inprocess; "
+              f"nb = pm.execute_notebook({str(src)!r}, {str(tmp_path / 'out.ipynb')!r}, kernel_name='python3', "
+              "engine_name=inprocess.NAME, progress_bar=False); print(json.dumps(nb.cells[1].outputs))")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    outputs = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert [(o["output_type"], o["name"]) for o in outputs] == [("stream", "stderr"), ("stream", "stdout")]
+    assert outputs[0]["text"].startswith("e1 ") and "UserWarning: careful" in outputs[0]["text"]
+    assert outputs[1]["text"] == "o\n"

@@ -14,6 +14,7 @@ the checkout the notebook's ``checkout`` parameter names.
 from __future__ import annotations
 
 import builtins
+import io
 import os
 import sys
 from contextlib import contextmanager
@@ -54,19 +55,21 @@ class _Outputs:
             cls.cell.append(v4.new_output("stream", name=name, text=text))
 
 
-class _Stream:
+class _Stream(io.TextIOBase):
+    """sys.stdout or sys.stderr while a notebook runs: what is written becomes the cell's stream output."""
+
+    encoding = "utf-8"
+
     def __init__(self, name: str):
-        self.name = name
+        super().__init__()
+        self.stream_name = name
+
+    def writable(self) -> bool:
+        return True
 
     def write(self, text: str) -> int:
-        _Outputs.stream(self.name, text)
+        _Outputs.stream(self.stream_name, text)
         return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
 
 
 class _Publisher(DisplayPublisher):
