@@ -121,7 +121,6 @@ def odds_chart(ax, path: pd.DataFrame, *, title: str, labels: dict):
     for m, v in zip(p.month, p.p_met):
         ax.annotate(f"{round(100 * v):d}", (m, 100 * v), textcoords="offset points", xytext=(0, 5), ha="center",
                     fontsize=7)
-    ax.axhspan(0, 100, color="none")
     ax.set_ylim(-5, 110)
     ax.set_xlim(0.5, 12.5)
     ax.set_xticks(range(1, 13))

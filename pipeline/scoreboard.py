@@ -302,10 +302,10 @@ def render(year: int, as_of: str, regions: list[str] | None = None, lang: str = 
     if lang not in LANGS:
         raise ScoreboardError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     regions = resolve_regions(regions) if regions else []
-    import nbformat  # after the checks: a mistyped argument is answered without loading papermill
-    import papermill as pm
+    from .briefing.runner import notebook_tools, strip_volatile
 
-    from .briefing import strip_volatile
+    nbformat, pm = notebook_tools()  # after the checks: a mistyped argument is answered without loading papermill
+    from .briefing import inprocess
 
     out_dir = Path(out_dir) if out_dir else REPORTS / str(year) / as_of
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -316,7 +316,7 @@ def render(year: int, as_of: str, regions: list[str] | None = None, lang: str = 
             year=year, as_of=as_of, regions=yaml.safe_dump(regions, default_flow_style=True).strip(),
             lang=lang, html_path="scoreboard.html", metrics_path="scoreboard_metrics.json",
             checkout=os.path.relpath(ROOT, out_dir.resolve())),
-            kernel_name="python3", progress_bar=False, cwd=str(out_dir))
+            kernel_name="python3", engine_name=inprocess.NAME, progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         if exc.ename == "ScoreboardError":
             raise ScoreboardError(exc.evalue) from None

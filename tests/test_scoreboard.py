@@ -216,3 +216,49 @@ def test_page_renders_in_headless_chromium(tmp_path, board_zh):
     green = int((np.abs(px - [0x1a, 0x98, 0x50]).max(axis=1) < 8).sum())
     red = int((np.abs(px - [0xd7, 0x30, 0x27]).max(axis=1) < 8).sum())
     assert green > 5000 and red > 5000, (green, red)
+
+
+# --- the annual model's training data, built once per board ---------------------------------------------
+
+def test_annual_training_data_is_built_once_and_gives_the_uncached_results(monkeypatch):
+    """The board shares one annual panel across regions, so a level's training table (``annual._model_data``)
+    is built once, not once per province; the cells must equal those of a fresh panel per province."""
+    from pipeline import annual, data
+    from pipeline.forecast import AnnualModel, forecast_region
+
+    if not (data.OBSERVATIONS.exists() and data.TARGETS.exists()):
+        pytest.skip("run `make repro` first: this test reads the processed tables")
+    calls = []
+    real = annual._responses
+    monkeypatch.setattr(annual, "_responses", lambda *a, **k: calls.append(a[1:4]) or real(*a, **k))
+    provinces = ["hebei", "shanxi", "liaoning", "jiangsu", "hunan"]  # no 2024 figure of their own as of January
+    cfg = Config(n_draws=500)
+    board = sb.build(2024, "2024-01", provinces, "en", cfg=cfg)
+    assert calls == [("gdp", "province", "target")]  # one table for five provinces
+    obs, targets = data.load_observations(as_of=(2024, 1)), data.load_targets()
+    calls.clear()
+    fresh = pd.concat([forecast_region(obs, targets, r, 2024, 1, cfg, ["default"], AnnualModel(obs, targets, cfg))
+                       for r in provinces], ignore_index=True)
+    assert len(calls) == len(provinces)  # without sharing: one table per province
+    fresh = fresh[fresh.indicator.isin(sb.MAIN_INDICATORS)].reset_index(drop=True)
+    gdp = board.cells[board.cells.indicator == "gdp"]
+    assert sorted(gdp.region) == sorted(provinces) and gdp.p_met.between(0.01, 0.99).all()  # real forecasts
+    pd.testing.assert_frame_equal(board.cells, fresh)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("column,clicks,expected", [
+    # GDP: 长沙市 100%, 湖南省 0%, 湖南湘江新区 no GDP target (empty: always last); two clicks sort descending
+    (1, 2, ["长沙市", "湖南省", "湖南湘江新区"]),
+    # names in code-point order: 湖南湘 (U+6E56 U+5357 U+6E58) < 湖南省 (U+7701) < 长 (U+957F)
+    (0, 1, ["湖南湘江新区", "湖南省", "长沙市"]),
+])
+def test_clicking_a_column_heading_sorts_the_rows_in_headless_chromium(tmp_path, board_zh, column, clicks, expected):
+    exe = _chromium()
+    page = tmp_path / "scoreboard.html"
+    click = f"var th = document.querySelectorAll('#board th')[{column}];" + " th.click();" * clicks
+    page.write_text(sb.page_html(board_zh).replace("</body>", f"<script>{click}</script></body>"), encoding="utf-8")
+    dom = _headless(exe, str(tmp_path / "profile"), "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    body = dom.stdout.split("<tbody>")[-1].split("</tbody>")[0]
+    assert re.findall(r'<td class="region" data-v="([^"]+)"', body) == expected

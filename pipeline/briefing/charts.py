@@ -23,6 +23,9 @@ def png(fig) -> bytes:
     from matplotlib import pyplot as plt
 
     buf = io.BytesIO()
+    # tight_layout() leaves a placeholder layout engine behind, and savefig then lays the whole figure out once
+    # more before drawing it (a third pass over every text); the layout is final here, so drop the engine.
+    fig.set_layout_engine(None)
     fig.savefig(buf, format="png", dpi=96, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()

@@ -1,11 +1,12 @@
 """Running a briefing: check the request, execute the notebook with papermill, strip, convert, write the metric.
 
-The kernel starts in the output folder and must import THIS checkout's ``pipeline`` (not whichever
-checkout an editable install points at), so the checkout root is passed as the ``checkout``
-parameter (relative to the output folder, so the executed notebook is the same in every checkout)
-and put first on ``sys.path`` by the notebook. Volatile metadata is stripped so unchanged
-inputs give byte-identical files. Errors in the request are one line and exit 2, before any folder
-is created or a kernel started.
+The cells run in this process (``inprocess``, a papermill engine: no kernel to start, nothing imported
+twice) with the output folder as working folder. They must use THIS checkout's ``pipeline`` (not
+whichever checkout an editable install points at): the checkout root is passed as the ``checkout``
+parameter (relative to the output folder, so the executed notebook is the same in every checkout) and
+put first on ``sys.path`` by the notebook, which matters when the notebook is run by hand in a kernel.
+Volatile metadata is stripped so unchanged inputs give byte-identical files. Errors in the request are
+one line and exit 2, before any folder is created or a cell run.
 """
 from __future__ import annotations
 
@@ -67,6 +68,21 @@ def strip_volatile(nb) -> None:
     nb.nbformat_minor = 4
 
 
+def notebook_tools():
+    """(nbformat, papermill), imported without jsonschema's IRI format checker.
+
+    jsonschema (imported by nbformat) loads the optional ``rfc3987_syntax`` package, which builds an Earley
+    grammar at import: 3-5 s of CPU, the largest single cost of a briefing. No notebook schema uses the
+    ``iri`` format it checks, so the import is refused (jsonschema then skips that format, as documented).
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: `import` raises ImportError
+    import nbformat
+    import papermill
+
+    return nbformat, papermill
+
+
 def _inside_reports(path: Path) -> bool:
     try:
         path.resolve().relative_to(REPORTS.resolve())
@@ -82,9 +98,10 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     The request is checked first (BriefingInputError, nothing written); ``out_dir`` defaults to
     ``reports/REGION/AS_OF``.
     """
-    import nbformat
-    import papermill as pm
+    nbformat, pm = notebook_tools()
     from nbconvert import HTMLExporter
+
+    from . import inprocess
 
     slug, _, _ = validate_request(region, as_of, previous_as_of, lang)
     out_dir = Path(out_dir) if out_dir else REPORTS / slug / as_of
@@ -96,7 +113,7 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
             region=slug, as_of=as_of, previous_as_of=previous_as_of, lang=lang, headline_path=json_path.name,
             checkout=os.path.relpath(ROOT, out_dir.resolve()),
             forecast_csv=os.path.relpath(Path(forecast_csv).resolve(), ROOT) if forecast_csv else None),
-            kernel_name="python3", progress_bar=False, cwd=str(out_dir))
+            kernel_name="python3", engine_name=inprocess.NAME, progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         raise BriefingError(f"briefing for {slug} as of {as_of} failed in cell {exc.exec_count}: "
                             f"{exc.ename}: {exc.evalue} (partial notebook kept at {nb_path})") from None
