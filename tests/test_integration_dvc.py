@@ -83,6 +83,7 @@ def test_henan_january_briefing_is_chinese_and_says_why_a_target_has_no_estimate
     # fiscal revenue: the report does not state the 2024 figure; income: no history to learn a spread from
     assert "2024年的实际增速不在数据中" in visible and "历年增速的记录太少" in visible
     assert "以上年实际增速为基础" in visible
+    assert "数据中也没有2024年的实际增速可作基础，暂不判断" in visible  # the verdict line gives the reason too
     # how far to trust it: GDP cites the annual backtest; no trust line pretends there is a forecast of revenue
     rec = json.loads((repo_copy / "data" / "processed" / "backtest_annual_metrics.json").read_text())
     rec = rec["january"]["province"]["ordinary_since_2010"]

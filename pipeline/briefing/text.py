@@ -89,7 +89,9 @@ def verdict(b: Briefing, r) -> str:
     wording = target_wording(r, lang)
     if fmt.missing(r.q50_pct):
         aside = b.set_aside is not None and (b.set_aside.indicator == f"{r.indicator}_unclear").any()
-        return t(b, "briefing.verdict.no_data", indicator=ind) + (
+        reason = getattr(r, "no_forecast_reason", "")
+        key = f"no_data_{reason}" if isinstance(reason, str) and reason else "no_data"
+        return t(b, f"briefing.verdict.{key}", indicator=ind, last=b.year - 1) + (
             SEP[lang] + t(b, "briefing.verdict.set_aside") if aside else "") + STOP[lang]
     if _final(r):
         if not _has_target(r):
