@@ -69,7 +69,7 @@ def load_shock_years(path: Path = PARAMS) -> list[int]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One way to form the default: method weights, combination rule, spread scale."""
+    """One way to form the default: method weights, combination rule, spread scale (and, second, a tail weight)."""
     weights: tuple[tuple[str, float], ...]
     combine_method: str
     spread_scale: float
@@ -82,6 +82,17 @@ class Candidate:
     def as_dict(self) -> dict:
         return {"weights": dict(self.weights), "combine_method": self.combine_method,
                 "spread_scale": self.spread_scale}
+
+
+def tail_weights(params: dict) -> list[float]:
+    """The Tukey-h weights tried second, for the candidate chosen first; 0 (none) is the fallback."""
+    grid = (params.get("candidates", {}) or {}).get("tail_weights", [0.0]) or [0.0]
+    return list(dict.fromkeys([0.0, *(float(h) for h in grid)]))
+
+
+def choice_label(candidate: str, tail_weight: float) -> str:
+    """The candidate's label, with ``|h<weight>`` when a tail weight is applied."""
+    return candidate if not tail_weight else f"{candidate}|h{tail_weight:g}"
 
 
 def candidates(params: dict, indicator: str) -> list[Candidate]:
@@ -244,6 +255,7 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
     seed = _seed(cfg, region, ind, year, month, "default")
     shock_noise = np.random.default_rng(_seed(cfg, region, ind, year, month, "shock")).uniform(0, 1, cfg.n_draws)
     combos: dict = {}
+    tails = tail_weights(params)
     for i, c in enumerate(candidates(params, ind)):
         if any(k not in draws for k, _ in c.weights):
             continue
@@ -260,8 +272,12 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
             d = med + float(c.spread_scale) * (ordered - med)
         else:
             d = np.sort(fc.rescale(combined, c.spread_scale) + shock_noise[: len(combined)] * gap)
-        cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i,
-                              grid=_sorted_quantiles(d, GRID).astype(np.float32), **_sorted_summary_row(d, actual, thr)))
+        d_med = 0.5 * (d[(len(d) - 1) // 2] + d[len(d) // 2])
+        for h in tails:  # the tail transform keeps the order too: d stays sorted
+            dh = d if h == 0.0 else d_med + (d - d_med) * fc.tail_factors(len(d), h)
+            cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i, tail_weight=h,
+                                  grid=_sorted_quantiles(dh, GRID).astype(np.float32),
+                                  **_sorted_summary_row(dh, actual, thr)))
     return rows, cand_rows
 
 
@@ -288,13 +304,26 @@ def run_cases(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: C
 
 
 def nested_choices(cand: pd.DataFrame, min_years: int) -> pd.DataFrame:
-    """Per indicator and year, the candidate with the lowest mean CRPS over strictly earlier years' cases."""
+    """Per indicator and year, from strictly earlier years' cases: first the candidate with the lowest mean CRPS
+    (without tail weight), then the tail weight with the lowest mean CRPS for that candidate.
+
+    Two steps, so that the tail weight only reshapes the chosen distribution: the median, hence the RMSE, is
+    the first step's.
+    """
+    if "tail_weight" not in cand:
+        cand = cand.assign(tail_weight=0.0)
     out = []
-    for ind, g in cand.sort_values(["order", "year", "month"], kind="stable").groupby("indicator", sort=True):
-        fallback = g.loc[g.order == g.order.min(), "candidate"].iloc[0]
-        chosen = scoring.nested_choice(g, option_col="candidate", loss_col="crps", min_years=min_years,
+    for ind, g in cand.sort_values(["order", "tail_weight", "year", "month"], kind="stable").groupby("indicator",
+                                                                                                   sort=True):
+        plain = g[g.tail_weight == 0.0]
+        fallback = plain.loc[plain.order == plain.order.min(), "candidate"].iloc[0]
+        chosen = scoring.nested_choice(plain, option_col="candidate", loss_col="crps", min_years=min_years,
                                        fallback=fallback)
-        out += [dict(indicator=ind, year=y, candidate=c, learned_from_years=int(g[g.year < y].year.nunique()))
+        tails_of = {c: scoring.nested_choice(g[g.candidate == c], option_col="tail_weight", loss_col="crps",
+                                             min_years=min_years, fallback=0.0)
+                    for c in dict.fromkeys(chosen.values())}
+        out += [dict(indicator=ind, year=y, candidate=c, tail_weight=float(tails_of[c].get(y, 0.0)),
+                     learned_from_years=int(g[g.year < y].year.nunique()))
                 for y, c in chosen.items()]
     return pd.DataFrame(out)
 
@@ -318,25 +347,31 @@ def _recalibrated_rows(case_info: pd.DataFrame, picked: pd.DataFrame, coefs: dic
     """The nested default: the chosen candidate's quantiles, recalibrated with the year's coefficients."""
     keys = ["indicator", "year", "month"]
     rows = []
-    for r in case_info.merge(picked[keys + ["candidate", "grid"]], on=keys).to_dict("records"):
+    for r in case_info.merge(picked[keys + ["candidate", "tail_weight", "grid"]], on=keys).to_dict("records"):
         a, b = coefs[int(r["year"])]
         thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]))
                for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
         d = fc.recalibrate(r.pop("grid").astype(float), a, b)
-        choice = r.pop("candidate")
+        choice = choice_label(r.pop("candidate"), r.pop("tail_weight"))
         rows.append({**r, "method": "default", "choice": choice, "recal_a": a, "recal_b": b,
                      **_summary_row(d, r["actual_pct"], thr)})
     return pd.DataFrame(rows)
 
 
 def final_choice(cand: pd.DataFrame, params: dict) -> dict:
-    """The choice on all backtest years: what the live forecast of the next year uses."""
+    """The choice on all backtest years: what the live forecast of the next year uses (same two steps)."""
+    if "tail_weight" not in cand:
+        cand = cand.assign(tail_weight=0.0)
     out = {}
     for ind, g in cand.groupby("indicator", sort=True):
-        mean = g.groupby(["order", "candidate"]).crps.mean().reset_index()
+        plain = g[g.tail_weight == 0.0]
+        mean = plain.groupby(["order", "candidate"]).crps.mean().reset_index()
         best = mean.sort_values(["crps", "order"], kind="stable").iloc[0]
+        tails = g[g.candidate == best.candidate].groupby("tail_weight").crps.mean().reset_index()
+        tail = tails.sort_values(["crps", "tail_weight"], kind="stable").iloc[0]
         c = next(c for c in candidates(params, ind) if c.label == best.candidate)
-        out[ind] = {**c.as_dict(), "label": c.label, "mean_crps": round(float(best.crps), 4),
+        out[ind] = {**c.as_dict(), "tail_weight": float(tail.tail_weight),
+                    "label": choice_label(c.label, float(tail.tail_weight)), "mean_crps": round(float(tail.crps), 4),
                     "years": [int(g.year.min()), int(g.year.max())]}
     return out
 
@@ -350,12 +385,13 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
     if rows.empty:
         return rows, pd.DataFrame(), {}
     choices = nested_choices(cand, int(params.get("min_learn_years", 3)))
-    picked = cand.merge(choices, on=["indicator", "year", "candidate"])
+    picked = cand.merge(choices, on=["indicator", "year", "candidate", "tail_weight"])
     keys = ["indicator", "year", "month"]
     case_cols = [c for c in rows.columns if c not in picked.columns or c in keys]
     case_info = rows.drop_duplicates(keys)[case_cols].drop(columns=["method", "choice"])
     raw = case_info.merge(picked.drop(columns=["order", "learned_from_years", "grid"]), on=keys)
-    raw = raw.rename(columns={"candidate": "choice"}).assign(method="default_raw")
+    raw["candidate"] = [choice_label(c, h) for c, h in zip(raw.candidate, raw.tail_weight)]
+    raw = raw.drop(columns="tail_weight").rename(columns={"candidate": "choice"}).assign(method="default_raw")
     min_years = int(params.get("min_learn_years", 3))
     recalibrate = bool(params.get("recalibrate", False))
     if recalibrate:

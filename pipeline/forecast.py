@@ -51,7 +51,7 @@ class Config:
     combine_method: str = "mixture"
     spread_scale: float = 1.0
     shock_reversion: bool = True
-    # per indicator {weights, combine_method, spread_scale}: the backtest's choice on all its years (DEFAULT_CHOICE)
+    # per indicator {weights, combine_method, spread_scale, tail_weight}: the backtest's choice on all its years (DEFAULT_CHOICE)
     default_choice: dict[str, dict] = field(default_factory=dict)
     recalibration: tuple[float, float] = (0.0, 1.0)  # logistic (a, b) fitted by the backtest on all its years
     about_tolerance_pp: float = 0.5
@@ -92,6 +92,10 @@ class Config:
         c = self.default_choice.get(indicator, {})
         return (dict(c.get("weights", self.default_weights)), str(c.get("combine_method", self.combine_method)),
                 float(c.get("spread_scale", self.spread_scale)))
+
+    def tail_for(self, indicator: str) -> float:
+        """The Tukey-h tail weight the backtest chose for the default of one indicator (0: none)."""
+        return float(self.default_choice.get(indicator, {}).get("tail_weight", 0.0))
 
 
 def _seed(cfg: Config, *parts) -> int:
@@ -324,6 +328,8 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
                 out["default"] = fc.shock_reversion(out["default"], gap,
                                                     seed=_seed(cfg, region, indicator, year, month, "shock"))
                 notes.append(f"shock year: default shifted back towards last December by up to {gap:+.1f} pp")
+            if cfg.tail_for(indicator):
+                out["default"] = fc.heavier_tails(out["default"], cfg.tail_for(indicator))
             if src == region and cfg.recalibration != (0.0, 1.0):
                 out["default"] = fc.recalibrate(out["default"], *cfg.recalibration)
         elif out:

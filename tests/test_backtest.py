@@ -44,6 +44,28 @@ def test_nested_choice_falls_back_until_enough_earlier_years():
     assert chosen.tolist() == [a, a, b]
 
 
+def test_tail_weight_is_chosen_second_for_the_chosen_candidate_on_earlier_years():
+    # candidate A beats B without tail weight in every year, so A is chosen first; B with tail 0.5 is the
+    # best row of all, but the tail weight is chosen among A's rows only: A with 0.5 wins from 2003 on
+    # (2001-2002: A 1.0 vs A+h 1.2; 2003: A 1.0 vs A+h 0.1; means before 2004: 1.0 vs 0.833).
+    a, b = backtest.candidates(PARAMS, "fai")
+    losses = {2001: (1.0, 1.2, 2.0, 0.0), 2002: (1.0, 1.2, 2.0, 0.0), 2003: (1.0, 0.1, 2.0, 0.0),
+              2004: (1.0, 5.0, 2.0, 0.0)}
+    rows = []
+    for year, (a0, ah, b0, bh) in losses.items():
+        for c, h, loss in ((a, 0.0, a0), (a, 0.5, ah), (b, 0.0, b0), (b, 0.5, bh)):
+            rows.append(dict(indicator="fai", year=year, month=6, candidate=c.label, order=int(c is b),
+                             tail_weight=h, crps=loss))
+    chosen = backtest.nested_choices(pd.DataFrame(rows), min_years=1).set_index("year")
+    assert (chosen.candidate == a.label).all()
+    assert chosen.tail_weight.tolist() == [0.0, 0.0, 0.0, 0.5]  # 2003 scored with 2001-02 only: 1.0 < 1.2
+    final = backtest.final_choice(pd.DataFrame(rows), PARAMS)["fai"]
+    # all years: A 1.0 vs A+h (1.2 + 1.2 + 0.1 + 5.0) / 4 = 1.875: no tail weight
+    assert final["label"] == a.label and final["tail_weight"] == 0.0
+    assert backtest.choice_label(a.label, 0.25) == a.label + "|h0.25"
+    assert backtest.tail_weights({"candidates": {"tail_weights": [0.5, 0.25]}}) == [0.0, 0.5, 0.25]
+
+
 def _bt_rows():
     # 2019 ordinary, 2020 shock; the default covers 2019 (10 in [9, 11]) but not 2020 (0 outside [4, 6])
     base = dict(indicator="fai", month=6, q05_pct=np.nan, q25_pct=np.nan, q75_pct=np.nan, q95_pct=np.nan, crps=1.0)
@@ -145,6 +167,10 @@ def test_live_forecast_takes_the_backtest_choice_else_the_fixed_fallback(tmp_pat
     assert cfg.choice_for("fai") == ({"state_space": 1.0}, "mixture", 0.4)
     assert cfg.choice_for("gdp") == ({"empirical_drift": 1.0}, "quantile", 1.0)
     assert Config.load(params, choice_path=None).choice_for("fai") == ({"empirical_drift": 1.0}, "quantile", 1.0)
+    assert cfg.tail_for("fai") == 0.0  # no tail weight in the file: none
+    path.write_text(json.dumps({"indicators": {"fai": {"weights": {"state_space": 1.0}, "combine_method": "mixture",
+                                                       "spread_scale": 0.4, "tail_weight": 0.25}}}), encoding="utf-8")
+    assert Config.load(params, choice_path=path).tail_for("fai") == 0.25
 
 
 def test_sorted_quantiles_interpolate_like_numpy_linear():

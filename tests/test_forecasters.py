@@ -277,6 +277,25 @@ def test_rescale_moves_draws_about_the_median():
     assert F.rescale(np.array([1.0, 2.0, 3.0, 10.0]), 0.5).tolist() == [1.75, 2.25, 2.75, 6.25]
 
 
+def test_heavier_tails_by_hand_on_four_draws():
+    # n = 4: normal scores of (i + 0.5) / 4 are -+1.15035 and -+0.31864; with h = 0.5 the factors are
+    # exp(0.25 (z^2 - 1.28155^2)) = 0.92333 (outer) and 0.68031 (inner), applied about the median 2.5
+    out = F.heavier_tails(np.array([10.0, 1.0, 3.0, 2.0]), 0.5)
+    assert out == pytest.approx([9.42498, 1.11500, 2.84015, 2.15985], abs=1e-4)
+    assert F.heavier_tails(np.array([10.0, 1.0, 3.0, 2.0]), 0.0).tolist() == [10.0, 1.0, 3.0, 2.0]
+
+
+def test_heavier_tails_keep_the_median_and_the_80pct_band_and_narrow_the_50pct_band():
+    x = np.random.default_rng(0).standard_normal(200_001)
+    y = F.heavier_tails(x, 0.5)
+    assert (np.argsort(y, kind="stable") == np.argsort(x, kind="stable")).all()  # order kept
+    assert np.median(y) == pytest.approx(np.median(x), abs=1e-9)
+    assert np.quantile(y, [0.1, 0.9]) == pytest.approx(np.quantile(x, [0.1, 0.9]), abs=0.01)
+    # the quartile 0.6745 times exp(0.25 (0.6745^2 - 1.2816^2)) = 0.5012
+    assert np.quantile(y, 0.75) == pytest.approx(0.5012, abs=0.01)
+    assert np.quantile(y, 0.99) > np.quantile(x, 0.99) + 0.5  # 2.326 -> 2.326 exp(0.25 (5.41 - 1.64)) = 5.97
+
+
 def _jump_history(current_feb: float) -> pd.DataFrame:
     # Februaries 6 years running sit 1, 0, -1, 2, 0.5 pp from the previous December (8.0 each year)
     rows = [dict(year=2000, month=12, ytd_growth_pct=8.0)]
