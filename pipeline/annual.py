@@ -39,6 +39,7 @@ only up to the as-of month. Month 0 means "as of January, before any current-yea
 
 Public API
     load_params(path=PARAMS) -> dict
+    live_choice(path) -> {level: settings}      the annual backtest's choice on all its years (annual_choice.json)
     build_panel(record, observations) -> Panel
     annual_draws(panel, region, indicator, year, as_of_month, n_draws=4000, seed=0, *, target_pct=None,
                  qualifier=None, params=None) -> (ndarray, dict)
@@ -52,6 +53,7 @@ Public API
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +116,22 @@ def _level(slug: str) -> str:
         return registry.region(slug).level
     except KeyError:
         return "unknown"
+
+
+level_of = _level
+
+
+LIVE_KEYS = ("region_features", "spread_model", "spread_factor")
+
+
+def live_choice(path: Path) -> dict[str, dict]:
+    """Per level, the settings the annual backtest chose on all its years (``annual_choice.json``), so that the
+    forecasts are the model whose record the briefing cites; empty when the backtest has not run (params apply)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    choice = json.loads(path.read_text(encoding="utf-8"))
+    return {level: {k: c[k] for k in LIVE_KEYS if k in c} for level, c in choice.items()}
 
 
 def build_panel(record: pd.DataFrame, observations: pd.DataFrame) -> Panel:

@@ -35,6 +35,8 @@ METRICS = PROCESSED / "backtest_annual_metrics.json"
 RELIABILITY = PROCESSED / "backtest_annual_reliability.csv"
 SCORES = PROCESSED / "backtest_annual_scores.csv"
 BLEND = PROCESSED / "backtest_annual_blend.csv"
+# per level, the model and interval factor chosen on all scored years: what the live forecasts use
+LIVE_CHOICE = PROCESSED / "annual_choice.json"
 TRACK_RECORD = PROCESSED / "track_record.csv"
 BACKTEST_DEFAULTS = {
     "indicator": "gdp",
@@ -159,14 +161,15 @@ def nested_cases(panel: annual.Panel, level: str, years: range, months: list[int
               .groupby(["year", "candidate"], sort=False).loss.mean().reset_index()
               .rename(columns={"candidate": "option"}))
     choice = {}
-    for year in years:  # scoring.nested_choice on the ordinary years before each year (shock years included)
+    # each scored year, and the year after the last: what the live forecasts use (the choice on all years)
+    for year in [*years, max(years) + 1]:  # scoring.nested_choice on the ordinary years before each year
         past = losses[losses.year < year]
         probe = pd.DataFrame({"year": [year], "option": [names[0]], "loss": [np.nan]})
         choice[year] = scoring.nested_choice(pd.concat([past, probe], ignore_index=True),
                                              min_years=int(bt["nested_min_years"]),
                                              fallback=bt["fallback_candidate"])[year]
     chosen = allc[np.array([c == choice[int(y)] for c, y in zip(allc.candidate, allc.year)], dtype=bool)]
-    factors = calibration_factors(chosen, years, bt)
+    factors = calibration_factors(chosen, [*years, max(years) + 1], bt)
     if bt["calibrate_intervals"]:  # January again, each year with its nested interval factor
         recal = [pd.DataFrame(backtest_cases(panel, level, [y], [0], params, choice[y], factors[y]), columns=CASE_COLUMNS)
                  for y in years if factors[y] != 1.0]
@@ -297,12 +300,16 @@ def run(record: pd.DataFrame, observations: pd.DataFrame, params: dict):
     panel = annual.build_panel(record, observations)
     p0, p1 = bt["province_years"]
     c0, c1 = bt["prefecture_years"]
-    chosen, every, choices = [], [], {}
+    chosen, every, choices, live = [], [], {}, {}
     for level, years, months in [("province", range(p0, p1 + 1), bt["province_months"]),
                                  ("prefecture", range(c0, c1 + 1), bt["prefecture_months"])]:
         c, allc, choice, factors = nested_cases(panel, level, years, months, params)
         chosen.append(c), every.append(allc)
         choices[level] = {str(y): f"{choice[y]} x{factors[y]:g}" for y in sorted(choice) if y in set(c.year)}
+        nxt = max(years) + 1
+        live[level] = {"candidate": choice[nxt], **bt["candidates"][choice[nxt]],
+                       "spread_factor": factors[nxt] if bt["calibrate_intervals"] else 1.0,
+                       "learned_from_years": [min(years), max(years)]}
     cases = pd.concat(chosen, ignore_index=True)
     every = pd.concat(every, ignore_index=True)
     jan = cases[cases.as_of_month == 0]
@@ -322,7 +329,7 @@ def run(record: pd.DataFrame, observations: pd.DataFrame, params: dict):
     floats = out.select_dtypes("float").columns
     out[floats] = out[floats].round(4)
     tables = {"scores": score_table(cases, shocks, since), "reliability": reliability(cases, int(bt["reliability_bins"])),
-              "blend": blends}
+              "blend": blends, "live_choice": live}
     return out, metrics, tables
 
 
@@ -346,6 +353,7 @@ def main() -> int:
     _write_csv(tables["reliability"], RELIABILITY)
     _write_csv(tables["blend"], BLEND)
     METRICS.write_text(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    LIVE_CHOICE.write_text(json.dumps(tables["live_choice"], indent=2, sort_keys=True) + "\n", encoding="utf-8")
     since = f"ordinary_since_{params['backtest']['headline_since']}"
     prov = metrics["january"].get("province", {}).get(since, {})
     print(f"backtest_annual: {len(cases)} cases in {time.perf_counter() - start:.1f} s; provinces as of January, "

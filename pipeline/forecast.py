@@ -30,6 +30,7 @@ from .paths import PARAMS, PROCESSED
 
 FORECAST_DIR = PROCESSED / "forecast"
 DEFAULT_CHOICE = PROCESSED / "default_choice.json"
+ANNUAL_CHOICE = PROCESSED / "annual_choice.json"  # the annual backtest's choice per level (backtest_annual stage)
 METHODS = ("carry_forward", "empirical_drift", "state_space", "bridge", "default")
 GROWTH_INDICATORS = ("gdp", "industrial_va", "fai", "retail_sales", "fiscal_revenue", "income", "trade")
 COLUMNS = ["region", "indicator", "year", "as_of", "method", "latest_period", "latest_ytd_pct", "mean_pct",
@@ -192,6 +193,7 @@ class AnnualModel:
         if self._panel is None:
             record = track_record.score(self.targets, track_record.annual_outcomes(self.obs), self.cfg.about_tolerance_pp)
             self._panel, self._params = annual.build_panel(record, self.obs), annual.load_params()
+            self._level_params = annual.live_choice(ANNUAL_CHOICE)
             if self.report_outcomes is None:
                 path = PROCESSED / "report_outcomes.csv"  # the targets stage's output (dvc.yaml dep)
                 self.report_outcomes = (pd.read_csv(path, dtype={"region": str}) if path.exists()
@@ -224,9 +226,11 @@ class AnnualModel:
         self._ready()
         seed = _seed(self.cfg, region, indicator, year, month, "annual")
         if indicator == "gdp":
+            # the model and interval factor the annual backtest chose for the region's level, on all its years
+            params = {**self._params, **self._level_params.get(annual.level_of(region), {})}
             try:
                 return annual.annual_draws(self._panel, region, indicator, year, month, self.cfg.n_draws, seed,
-                                           params=self._params)
+                                           params=params)
             except (ValueError, KeyError):
                 pass
         last, kind = self.last_outcome(region, indicator, year)

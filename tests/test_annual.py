@@ -307,3 +307,35 @@ def test_a_target_without_an_estimate_says_why():
     assert df.loc["trade", "no_forecast_reason"] == "no_history"
     assert np.isnan(df.loc["trade", "p_met"]) and np.isnan(df.loc["fiscal_revenue", "p_met"])
     assert df.loc["retail_sales", "no_forecast_reason"] == ""  # estimated: no reason to give
+
+
+def test_annual_model_takes_the_backtests_choice_for_the_regions_level(monkeypatch, tmp_path):
+    """GDP forecasts use the model and interval factor the annual backtest chose for the level on all its years
+    (``annual_choice.json``), so the record a briefing cites is the record of the model it shows."""
+    import json
+
+    from pipeline import forecast
+
+    path = tmp_path / "annual_choice.json"
+    path.write_text(json.dumps({"province": {"candidate": "gap_constant", "region_features": ["shrunk_mean_pp"],
+                                             "spread_model": "constant", "spread_factor": 0.86,
+                                             "learned_from_years": [2003, 2024]}}), encoding="utf-8")
+    assert annual.live_choice(path) == {"province": {"region_features": ["shrunk_mean_pp"], "spread_model": "constant",
+                                                     "spread_factor": 0.86}}
+    assert annual.live_choice(tmp_path / "missing.json") == {}
+    monkeypatch.setattr(forecast, "ANNUAL_CHOICE", path)
+    seen = {}
+
+    def fake_draws(panel, region, indicator, year, month, n_draws, seed, params):
+        seen[region] = params
+        return np.zeros(3), {}
+
+    monkeypatch.setattr(annual, "annual_draws", fake_draws)
+    obs, targets = _retail_frames()
+    model = forecast.AnnualModel(obs, targets, forecast.Config(n_draws=100))
+    model.draws("hunan", "gdp", 2024, 1)
+    model.draws("changsha", "gdp", 2024, 1)
+    assert seen["hunan"]["spread_model"] == "constant" and seen["hunan"]["spread_factor"] == 0.86
+    assert seen["hunan"]["region_features"] == ["shrunk_mean_pp"] and "candidate" not in seen["hunan"]
+    # a prefecture has no entry in this file: the params.yaml settings apply
+    assert seen["changsha"]["spread_factor"] == 1.0 and seen["changsha"]["spread_model"] == "level"

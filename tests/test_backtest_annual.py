@@ -53,7 +53,9 @@ def test_nested_choice_uses_only_earlier_years(bt):
     moved.loc[(moved.region != "china") & (moved.year == 2015), "value"] += 4.0
     _, _, choice2, factors2 = backtest_annual.nested_cases(annual.build_panel(record, moved), "province", range(2003, 2016),
                                                  [0], params)
-    assert {y: c for y, c in choice2.items() if y <= 2015} == choice and factors2 == factors
+    assert {y: c for y, c in choice2.items() if y <= 2015} == {y: c for y, c in choice.items() if y <= 2015}
+    assert {y: f for y, f in factors2.items() if y <= 2015} == {y: f for y, f in factors.items() if y <= 2015}
+    assert 2016 in choice and 2016 not in set(chosen.year)  # the year after: chosen for the live forecasts, not scored
     assert factors[2003] == factors[2005] == 1.0  # no calibration before three earlier years
 
 
@@ -77,6 +79,14 @@ def test_backtest_run_reports_by_regime_and_is_deterministic(bt):
     assert set(cases.regime) == {scoring.ORDINARY, scoring.SHOCK}
     assert set(tables["scores"].regime) >= {"ordinary", "shock", "all", "ordinary_since_2010"}
     assert {"outcome_kind", "last_outcome_kind", "gap_pp", "candidate", "spread_model"} <= set(cases.columns)
+
+    # what the live forecasts use: the choice for the year after the last scored one, made on all of them
+    _, _, choice, factors = backtest_annual.nested_cases(annual.build_panel(record, obs), "province", range(2003, 2016),
+                                                         [0], p)
+    live = tables["live_choice"]["province"]
+    spec = p["backtest"]["candidates"][choice[2016]]
+    assert live == {"candidate": choice[2016], **spec, "spread_factor": factors[2016],
+                    "learned_from_years": [2003, 2015]}
 
 
 def test_params_mistakes_are_one_line_each():
