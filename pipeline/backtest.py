@@ -192,6 +192,27 @@ def _sorted_summary_row(x: np.ndarray, actual: float, thr: list[dict]) -> dict:
     return row
 
 
+def _sorted_quantiles_rows(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """``_sorted_quantiles`` for each row of a matrix of sorted rows."""
+    pos = np.asarray(probs, dtype=float) * (x.shape[1] - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, x.shape[1] - 1)
+    return x[:, lo] + (x[:, hi] - x[:, lo]) * (pos - lo)
+
+
+def _sorted_summary_rows(x: np.ndarray, actual: float, thr: list[dict]) -> list[dict]:
+    """``_sorted_summary_row`` for each row of a matrix of sorted draws (the tail weights of one candidate)."""
+    n = x.shape[1]
+    means = x.mean(axis=1)
+    quants = _sorted_quantiles_rows(x, _SUMMARY_PROBS)
+    spread = 2.0 / n**2 * np.sum((2 * np.arange(1, n + 1) - n - 1) * x, axis=1)
+    crps = np.mean(np.abs(x - actual), axis=1) - 0.5 * spread
+    counts = [(x > t["threshold"]).sum(axis=1) if t["strict"] else (x >= t["threshold"]).sum(axis=1) for t in thr]
+    return [{"mean_pct": float(means[r]), **{f"{k}_pct": float(v) for k, v in zip(fc.QUANTILES, quants[r])},
+             "crps": float(crps[r]), **{f"p_met_{i}": float(c[r] / n) for i, c in enumerate(counts)}}
+            for r in range(x.shape[0])]
+
+
 _SHARED: dict = {}
 
 
@@ -273,11 +294,12 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
         else:
             d = np.sort(fc.rescale(combined, c.spread_scale) + shock_noise[: len(combined)] * gap)
         d_med = 0.5 * (d[(len(d) - 1) // 2] + d[len(d) // 2])
-        for h in tails:  # the tail transform keeps the order too: d stays sorted
-            dh = d if h == 0.0 else d_med + (d - d_med) * fc.tail_factors(len(d), h)
+        # the tail transform keeps the order too: every row of the matrix stays sorted
+        tailed = np.stack([d if h == 0.0 else d_med + (d - d_med) * fc.tail_factors(len(d), h) for h in tails])
+        grids = _sorted_quantiles_rows(tailed, GRID).astype(np.float32)
+        for h, g, summary in zip(tails, grids, _sorted_summary_rows(tailed, actual, thr)):
             cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i, tail_weight=h,
-                                  grid=_sorted_quantiles(dh, GRID).astype(np.float32),
-                                  **_sorted_summary_row(dh, actual, thr)))
+                                  grid=g, **summary))
     return rows, cand_rows
 
 
@@ -429,20 +451,25 @@ def borrowing_cases(obs: pd.DataFrame, indicators: list[str]) -> list[tuple[str,
 
 
 def borrowing_backtest(obs: pd.DataFrame, cfg: Config, widen_grid: list[float],
-                       indicators: tuple[str, ...] = (*MONTHLY_INDICATORS, "gdp")) -> pd.DataFrame:
+                       indicators: tuple[str, ...] = (*MONTHLY_INDICATORS, "gdp"),
+                       configs: dict[int, Config] | None = None,
+                       cases_: list[tuple] | None = None) -> pd.DataFrame:
     """How wide borrowed forecasts must be: the sparse regions' own YTD points scored against their December.
 
     Each case is forecast as the engine does for a region without enough history of its own (the
-    nearest ancestor's dynamics anchored on the local figure), once per widening in ``widen_grid``.
+    nearest ancestor's dynamics anchored on the local figure), once per widening in ``widen_grid``, with
+    the default the national backtest chose for that year from earlier years (``configs``; else ``cfg``).
     """
     from .forecast import indicator_draws
 
     rows = []
-    for region, ind, year, month, actual in borrowing_cases(obs, list(indicators)):
+    for region, ind, year, month, actual in (cases_ if cases_ is not None else borrowing_cases(obs, list(indicators))):
         cut = data.cut_as_of(obs, year, month)
+        base = (configs or {}).get(year, cfg)
+        memo: dict = {}  # the methods' draws do not depend on the widening: computed once per case
         for widen in widen_grid:
-            c = Config(**{**cfg.__dict__, "borrow_widen_pp": float(widen)})
-            draws, info = indicator_draws(cut, region, ind, year, month, c, ["default"])
+            c = Config(**{**base.__dict__, "borrow_widen_pp": float(widen)})
+            draws, info = indicator_draws(cut, region, ind, year, month, c, ["default"], memo=memo)
             d = draws.get("default")
             if d is None:
                 continue
@@ -454,14 +481,56 @@ def borrowing_backtest(obs: pd.DataFrame, cfg: Config, widen_grid: list[float],
     return pd.DataFrame(rows)
 
 
-def borrowing_summary(cases_: pd.DataFrame) -> dict:
+def year_configs(cfg: Config, params: dict, choices: pd.DataFrame) -> dict[int, Config]:
+    """For each year, the engine's configuration with the default chosen for that year from earlier years only."""
+    out = {}
+    for year, g in choices.groupby("year"):
+        chosen = {}
+        for r in g.itertuples():
+            c = next((c for c in candidates(params, r.indicator) if c.label == r.candidate), None)
+            if c is not None:
+                chosen[r.indicator] = {**c.as_dict(), "tail_weight": float(getattr(r, "tail_weight", 0.0))}
+        out[int(year)] = Config(**{**cfg.__dict__, "default_choice": chosen})
+    return out
+
+
+def widening_rule(cases_: pd.DataFrame) -> float | None:
+    """The smallest widening whose 80% intervals cover at least 80% of the cases (the largest if none does)."""
+    if cases_.empty:
+        return None
+    cov = cases_.groupby("widen_pp").in80.mean().sort_index()
+    ok = cov[cov >= 0.8]
+    return float(ok.index[0] if len(ok) else cov.index[-1])
+
+
+def nested_widening(cases_: pd.DataFrame, shock_years, min_years: int, fallback: float) -> dict[int, float]:
+    """For each year with cases, and the year after the last: ``widening_rule`` on earlier ordinary years' cases
+    (``fallback``, fixed in advance, until ``min_years`` such years exist)."""
+    if cases_.empty:
+        return {}
+    ordinary = cases_[scoring.regime(cases_.year, shock_years) == scoring.ORDINARY]
+    out = {}
+    for year in [*sorted(int(y) for y in cases_.year.unique()), int(cases_.year.max()) + 1]:
+        past = ordinary[ordinary.year < year]
+        out[year] = widening_rule(past) if past.year.nunique() >= min_years else float(fallback)
+    return out
+
+
+def borrowing_summary(cases_: pd.DataFrame, chosen: dict[int, float] | None = None, shock_years=()) -> dict:
+    """Coverage and CRPS per widening on all cases, and of the nested widening by regime."""
     if cases_.empty:
         return {}
     g = cases_.groupby("widen_pp")
-    return {f"widen_{w:g}pp": {"n": int(len(x)), "coverage_80": round(float(x.in80.mean()), 4),
-                               "crps": round(float(x.crps.mean()), 4),
-                               "rmse": round(float(np.sqrt(((x.q50_pct - x.actual_pct) ** 2).mean())), 4)}
-            for w, x in g}
+    out = {f"widen_{w:g}pp": {"n": int(len(x)), "coverage_80": round(float(x.in80.mean()), 4),
+                              "crps": round(float(x.crps.mean()), 4),
+                              "rmse": round(float(np.sqrt(((x.q50_pct - x.actual_pct) ** 2).mean())), 4)}
+           for w, x in g}
+    if chosen:
+        nested = cases_[cases_.widen_pp == cases_.year.map(chosen)]
+        out["nested"] = scoring.by_regime(nested, shock_years, lambda x: {
+            "n": int(len(x)), "coverage_80": round(float(x.in80.mean()), 4) if len(x) else None,
+            "crps": round(float(x.crps.mean()), 4) if len(x) else None})
+    return out
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -483,19 +552,27 @@ def main() -> int:
     indicators = list(params.get("indicators", [*MONTHLY_INDICATORS, "gdp"]))
     cfg.n_draws = int(params.get("n_draws", 1000))
     widen_grid = [float(w) for w in params.get("borrow_widen_grid", [0.0, 0.5, 1.0, 1.5, 2.0])]
-    # the borrowing cases run beside the national ones, in a process of their own: they fill the gaps of the pool
+    bt, choices, choice = run_backtest(obs, indicators, years, cfg, params, national_targets())
+    # the borrowing cases after the national ones (each year's borrowed forecast uses that year's nested default),
+    # in a process of their own while this one writes the national tables
+    configs = year_configs(cfg, params, choices)
+    local = borrowing_cases(obs, [*MONTHLY_INDICATORS, "gdp"])
     with ProcessPoolExecutor(1) as side:
-        borrowing = side.submit(borrowing_backtest, obs, cfg, widen_grid)
-        bt, choices, choice = run_backtest(obs, indicators, years, cfg, params, national_targets())
+        borrowing = side.submit(borrowing_backtest, obs, cfg, widen_grid, (*MONTHLY_INDICATORS, "gdp"), configs, local)
+        PROCESSED.mkdir(parents=True, exist_ok=True)
+        _write_csv(bt.round(4), OUT)
+        _write_csv(choices, CHOICES)
+        _write_csv(by_month_table(bt, shock_years), BY_MONTH)
+        _write_csv(by_regime_table(bt, shock_years), BY_REGIME)
+        _write_csv(reliability_by_regime(bt, shock_years), RELIABILITY)
+        metrics = headline(bt, shock_years)
         borrowed = borrowing.result()
-    PROCESSED.mkdir(parents=True, exist_ok=True)
-    _write_csv(bt.round(4), OUT)
-    _write_csv(choices, CHOICES)
-    _write_csv(by_month_table(bt, shock_years), BY_MONTH)
-    _write_csv(by_regime_table(bt, shock_years), BY_REGIME)
-    _write_csv(reliability_by_regime(bt, shock_years), RELIABILITY)
-    metrics = headline(bt, shock_years)
-    metrics["borrowing"] = borrowing_summary(borrowed)
+    borrowed = borrowed.sort_values(["region", "indicator", "year", "month", "widen_pp"], kind="stable")
+    widen = nested_widening(borrowed, shock_years, int(params.get("min_learn_years", 3)),
+                            float(params.get("borrow_widen_fallback_pp", 0.5)))
+    if widen:
+        choice["borrow_widen_pp"] = widen[max(widen)]
+    metrics["borrowing"] = borrowing_summary(borrowed, widen, shock_years)
     _write_csv(borrowed.round(4), BORROWING)
     METRICS.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     DEFAULT_CHOICE.write_text(json.dumps(choice, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -84,6 +84,8 @@ class Config:
         if choice_path is not None and Path(choice_path).exists():
             choice = json.loads(Path(choice_path).read_text(encoding="utf-8"))
             cfg.default_choice = choice.get("indicators", {})
+            if "borrow_widen_pp" in choice:  # the backtest's rule on the local figures' ordinary years
+                cfg.borrow_widen_pp = float(choice["borrow_widen_pp"])
             recal = choice.get("recalibration", {})
             cfg.recalibration = (float(recal.get("a", 0.0)), float(recal.get("b", 1.0)))
         return cfg
@@ -267,12 +269,14 @@ class AnnualModel:
 
 
 def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, month: int, cfg: Config,
-                    methods: list[str], annual_model: AnnualModel | None = None) -> tuple[dict[str, np.ndarray], dict]:
+                    methods: list[str], annual_model: AnnualModel | None = None,
+                    memo: dict | None = None) -> tuple[dict[str, np.ndarray], dict]:
     """Draws by method for one region-indicator, and what they rest on (latest point, borrowing).
 
     Without a figure of its own in the year, the default comes from the annual model (the region's record
     against its targets and the national picture); with figures but too little history of its own, the
-    borrowed YTD forecast is blended with the annual model where one exists.
+    borrowed YTD forecast is blended with the annual model where one exists. ``memo`` keeps each method's
+    draws (before any widening) for callers that forecast the same case under several settings.
     """
     own = fc.history_from_observations(obs, region, indicator)
     cur = own[(own.year == year) & (own.month <= month)]
@@ -310,9 +314,15 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
     for method in base_methods:
         if method == "bridge" and (indicator != "gdp" or src != region):
             continue
+        key = (region, indicator, year, month, method)
         try:
-            draws = method_draws(method, hist, year, month, cfg, _seed(cfg, region, indicator, year, month, method),
-                                 obs=obs, region=region, profile=profile)
+            if memo is not None and key in memo:
+                draws = memo[key]
+            else:
+                draws = method_draws(method, hist, year, month, cfg, _seed(cfg, region, indicator, year, month, method),
+                                     obs=obs, region=region, profile=profile)
+                if memo is not None:
+                    memo[key] = draws
         except fc.InsufficientData as exc:
             notes.append(f"{method}: {exc}")
             continue

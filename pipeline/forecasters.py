@@ -42,6 +42,7 @@ Public API
 """
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -432,16 +433,20 @@ def rescale(draws, scale: float) -> np.ndarray:
 _Z80 = 1.2815515655446004  # standard normal 90th percentile: the 80% band's edge
 
 
+@functools.lru_cache(maxsize=64)
 def tail_factors(n: int, h: float) -> np.ndarray:
     """Per-rank factors of ``heavier_tails`` for ``n`` sorted draws: exp(h (z^2 - z80^2) / 2), z the normal score.
 
     Tukey's h transform normalised at the 80% band's edges: below them (|z| < 1.28) draws move towards the
-    median, beyond them away from it; the draws' order is kept.
+    median, beyond them away from it; the draws' order is kept. Cached (read-only): the backtest asks for the
+    same few (n, h) tens of thousands of times.
     """
     from scipy.special import ndtri
 
     z = ndtri((np.arange(n) + 0.5) / n)
-    return np.exp(float(h) * (z * z - _Z80 * _Z80) / 2.0)
+    out = np.exp(float(h) * (z * z - _Z80 * _Z80) / 2.0)
+    out.flags.writeable = False
+    return out
 
 
 def heavier_tails(draws, h: float) -> np.ndarray:

@@ -66,6 +66,40 @@ def test_tail_weight_is_chosen_second_for_the_chosen_candidate_on_earlier_years(
     assert backtest.tail_weights({"candidates": {"tail_weights": [0.5, 0.25]}}) == [0.0, 0.5, 0.25]
 
 
+def _widen_cases(cover: dict[tuple[int, float], bool]) -> pd.DataFrame:
+    return pd.DataFrame([dict(year=y, widen_pp=w, in80=c, crps=0.1, q50_pct=5.0, actual_pct=5.0)
+                         for (y, w), c in cover.items()])
+
+
+def test_widening_rule_and_its_nested_choice_by_hand():
+    # one case a year; widening 0 covers in 2001 and 2003 only (2 of 3 = 67%), 0.5 covers every year
+    cover = {(y, w): (w == 0.5 or y in (2001, 2003)) for y in (2001, 2002, 2003, 2004, 2020) for w in (0.0, 0.5)}
+    cover[2020, 0.5] = False  # a shock year: left out of the rule
+    cases = _widen_cases(cover)
+    assert backtest.widening_rule(cases[cases.year <= 2001]) == 0.0  # 1 of 1 covered at 0
+    assert backtest.widening_rule(cases[cases.year <= 2003]) == 0.5  # 0 covers 2 of 3 < 80%
+    assert backtest.widening_rule(cases[cases.year == 2020]) == 0.5  # none reaches 80%: the widest
+    chosen = backtest.nested_widening(cases, shock_years=[2020], min_years=2, fallback=9.0)
+    # 2001-2002: fewer than 2 earlier ordinary years -> fallback; 2003: 2001-02 -> 0 covers 1 of 2 -> 0.5;
+    # 2004: 2001-03 -> 2 of 3 -> 0.5; 2020 and 2021 (the live year): 2001-04 -> 0 covers 2 of 4 -> 0.5
+    assert chosen == {2001: 9.0, 2002: 9.0, 2003: 0.5, 2004: 0.5, 2020: 0.5, 2021: 0.5}
+    out = backtest.borrowing_summary(cases, chosen, shock_years=[2020])
+    # nested cases: 2001-02 at the fallback 9.0 have no row, 2003-04 at 0.5 covered, 2020 at 0.5 not
+    assert out["nested"]["ordinary"]["n"] == 2 and out["nested"]["ordinary"]["coverage_80"] == 1.0
+    assert out["nested"]["shock"]["coverage_80"] == 0.0
+
+
+def test_year_configs_carry_each_years_nested_default():
+    from pipeline.forecast import Config
+
+    a, b = backtest.candidates(PARAMS, "fai")
+    choices = pd.DataFrame([dict(indicator="fai", year=2010, candidate=a.label, tail_weight=0.0),
+                            dict(indicator="fai", year=2011, candidate=b.label, tail_weight=0.25)])
+    cfgs = backtest.year_configs(Config(), PARAMS, choices)
+    assert cfgs[2010].choice_for("fai")[2] == 1.0 and cfgs[2010].tail_for("fai") == 0.0
+    assert cfgs[2011].choice_for("fai")[2] == 0.5 and cfgs[2011].tail_for("fai") == 0.25
+
+
 def _bt_rows():
     # 2019 ordinary, 2020 shock; the default covers 2019 (10 in [9, 11]) but not 2020 (0 outside [4, 6])
     base = dict(indicator="fai", month=6, q05_pct=np.nan, q25_pct=np.nan, q75_pct=np.nan, q95_pct=np.nan, crps=1.0)
@@ -171,6 +205,9 @@ def test_live_forecast_takes_the_backtest_choice_else_the_fixed_fallback(tmp_pat
     path.write_text(json.dumps({"indicators": {"fai": {"weights": {"state_space": 1.0}, "combine_method": "mixture",
                                                        "spread_scale": 0.4, "tail_weight": 0.25}}}), encoding="utf-8")
     assert Config.load(params, choice_path=path).tail_for("fai") == 0.25
+    assert Config.load(params, choice_path=path).borrow_widen_pp == 1.0  # the class default: no choice in the file
+    path.write_text(json.dumps({"indicators": {}, "borrow_widen_pp": 1.5}), encoding="utf-8")
+    assert Config.load(params, choice_path=path).borrow_widen_pp == 1.5
 
 
 def test_sorted_quantiles_interpolate_like_numpy_linear():
@@ -191,3 +228,16 @@ def test_sorted_summary_row_counts_ties_by_the_qualifier():
     assert row["mean_pct"] == 2.0 and row["q50_pct"] == 2.0
     # CRPS by hand: E|X - 2| = 2/4 = 0.5; |X - X'| over the 16 ordered pairs sums to 12, half the mean 0.375
     assert abs(row["crps"] - (0.5 - 0.375)) < 1e-12
+
+
+def test_sorted_summary_rows_equal_the_one_row_version_on_each_row():
+    from pipeline.backtest import _sorted_quantiles, _sorted_quantiles_rows, _sorted_summary_row, _sorted_summary_rows
+
+    rows = np.sort(np.random.default_rng(3).normal(5.0, 1.0, (3, 400)), axis=1)
+    thr = [dict(threshold=5.0, strict=False), dict(threshold=rows[1, 200], strict=True)]
+    many = _sorted_summary_rows(rows, 5.3, thr)
+    for r in range(3):
+        one = _sorted_summary_row(rows[r], 5.3, thr)
+        assert many[r].keys() == one.keys()
+        assert all(abs(many[r][k] - one[k]) < 1e-12 for k in one)
+        assert np.allclose(_sorted_quantiles_rows(rows, np.array([0.1, 0.5]))[r], _sorted_quantiles(rows[r], np.array([0.1, 0.5])))
