@@ -35,6 +35,7 @@ METRICS = PROCESSED / "backtest_annual_metrics.json"
 RELIABILITY = PROCESSED / "backtest_annual_reliability.csv"
 SCORES = PROCESSED / "backtest_annual_scores.csv"
 BLEND = PROCESSED / "backtest_annual_blend.csv"
+ANCHORED = PROCESSED / "backtest_annual_anchored.csv"  # the anchored mode (non-GDP targets) as of January
 # per level, the model and interval factor chosen on all scored years: what the live forecasts use
 LIVE_CHOICE = PROCESSED / "annual_choice.json"
 TRACK_RECORD = PROCESSED / "track_record.csv"
@@ -290,6 +291,60 @@ def blend_cases(panel: annual.Panel, observations: pd.DataFrame, params: dict) -
     return rows
 
 
+def anchored_cases(panel: annual.Panel, years: range, params: dict) -> list[dict]:
+    """The anchored mode as of January (every target but GDP), scored where an outcome and the one before exist.
+
+    Series: the national December outcomes of the monthly indicators and every region's own non-GDP records.
+    Each forecast is last year's outcome plus the spread learned from year-on-year changes before the year
+    (``annual.anchored_draws``, nothing of the year published); a case with a target also gets P(met).
+    """
+    bt = params["backtest"]
+    n_draws, seed = int(bt["n_draws"]), int(params["seed"])
+    series = [(annual.NATIONAL, ind, y, annual.national_outcome_pct(panel, ind, y - 1), "national first release",
+               annual.national_outcome_pct(panel, ind, y), None)
+              for ind in sorted(set(panel.national.indicator) - {"gdp"}) for y in years]
+    local = panel.annual[(panel.annual.indicator != "gdp") & panel.annual.outcome_pct.notna()]
+    for r in local.itertuples():
+        if int(r.year) in years:
+            last, kind = annual.last_outcome(panel, r.region, r.indicator, int(r.year))
+            series.append((r.region, r.indicator, int(r.year), last, kind, float(r.outcome_pct), r))
+    rows = []
+    for region, ind, year, last, kind, outcome, r in series:
+        if not (math.isfinite(last) and math.isfinite(outcome)):
+            continue
+        try:
+            d, info = annual.anchored_draws(panel, region, ind, year, 0, last, n_draws, seed, last_kind=kind,
+                                            params=params)
+        except ValueError:  # too few year-on-year changes before the year
+            continue
+        q10, q50, q90 = np.quantile(d, [0.1, 0.5, 0.9])
+        target = None if r is None or pd.isna(r.target_pct) else float(r.target_pct)
+        rows.append({"region": region, "indicator": ind, "year": year, "last_outcome_pct": last,
+                     "last_outcome_kind": kind, "outcome_pct": outcome, "q10_pct": q10, "q50_pct": q50,
+                     "q90_pct": q90, "covered80": bool(q10 <= outcome <= q90), "crps_pp": scoring.crps(d, outcome),
+                     "spread_pp": info["spread_pp"], "n_local_pairs": info["n_local_pairs"],
+                     "n_national_pairs": info["n_national_pairs"], "target_pct": target,
+                     "qualifier": None if target is None else r.qualifier,
+                     "p_met": math.nan if target is None else annual.p_met(d, target, r.qualifier),
+                     "met": None if target is None or pd.isna(r.met) else bool(r.met)})
+    return rows
+
+
+def anchored_scores(cases: pd.DataFrame, shock_years) -> dict:
+    """Coverage and CRPS of the anchored mode by regime of the scored year; Brier where a target was judged."""
+    def metric(g: pd.DataFrame) -> dict:
+        t = g[g.met.notna() & g.p_met.notna()]
+        out = {"n": int(len(g)), "coverage80": round(float(g.covered80.mean()), 4) if len(g) else None,
+               "crps_pp": round(float(g.crps_pp.mean()), 4) if len(g) else None,
+               "interval80_pp": round(float((g.q90_pct - g.q10_pct).mean()), 4) if len(g) else None,
+               "targets": int(len(t))}
+        if len(t):
+            out.update(brier=round(scoring.brier(t.p_met, t.met.astype(float)), 4),
+                       mean_p_met=round(float(t.p_met.mean()), 4), met_rate=round(float(t.met.astype(float).mean()), 4))
+        return out
+    return scoring.by_regime(cases, shock_years, metric)
+
+
 # --- stage ------------------------------------------------------------------------------------------------
 
 def run(record: pd.DataFrame, observations: pd.DataFrame, params: dict):
@@ -320,6 +375,9 @@ def run(record: pd.DataFrame, observations: pd.DataFrame, params: dict):
                          for (lvl, c), g in every.groupby(["level", "candidate"])},
                      "outcome_vintage_of_cases": {lvl: {k: int(n) for k, n in g.outcome_kind.value_counts().sort_index().items()}
                                                   for lvl, g in jan.groupby("level")}}
+    anchored = pd.DataFrame(anchored_cases(panel, range(p0, p1 + 1), params))
+    if len(anchored):
+        metrics["anchored_january"] = anchored_scores(anchored, shocks)
     blends = pd.DataFrame(blend_cases(panel, observations, params))
     if len(blends):
         metrics["blend"] = {"cases": int(blends.groupby(["region", "year", "as_of_month"]).ngroups),
@@ -329,7 +387,7 @@ def run(record: pd.DataFrame, observations: pd.DataFrame, params: dict):
     floats = out.select_dtypes("float").columns
     out[floats] = out[floats].round(4)
     tables = {"scores": score_table(cases, shocks, since), "reliability": reliability(cases, int(bt["reliability_bins"])),
-              "blend": blends, "live_choice": live}
+              "blend": blends, "anchored": anchored, "live_choice": live}
     return out, metrics, tables
 
 
@@ -352,6 +410,7 @@ def main() -> int:
     _write_csv(tables["scores"], SCORES)
     _write_csv(tables["reliability"], RELIABILITY)
     _write_csv(tables["blend"], BLEND)
+    _write_csv(tables["anchored"], ANCHORED)
     METRICS.write_text(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     LIVE_CHOICE.write_text(json.dumps(tables["live_choice"], indent=2, sort_keys=True) + "\n", encoding="utf-8")
     since = f"ordinary_since_{params['backtest']['headline_since']}"

@@ -97,3 +97,40 @@ def test_params_mistakes_are_one_line_each():
     assert backtest_annual.check_params(bad) == [
         "params.yaml: annual.backtest.province_candidates: unknown candidate 'nope' (not in annual.backtest.candidates)",
         "params.yaml: annual.spread_model: 'wide' is not one of level, constant"]
+
+
+def test_anchored_mode_is_scored_on_national_and_local_series_by_hand():
+    from test_annual import _retail_frames
+
+    obs, _ = _retail_frames()  # national retail 10/12 alternating (2020-21 wild), hunan 2023 outcome 6.0
+    extra = pd.DataFrame([dict(region="hunan", indicator="retail_sales", year=2024, month=12, period="2024-12",
+                               measure="ytd_growth_pct", vintage="first", value=5.0, unit="pct", source="hand-made",
+                               note="")])
+    record = pd.DataFrame([dict(region="hunan", indicator="retail_sales", year=2024, target_pct=6.0,
+                                qualifier="exact", met=False)])
+    panel = annual.build_panel(record, pd.concat([obs, extra], ignore_index=True))
+    p = {**PARAMS, "shock_years": [2020, 2021, 2022], "seed": 0, "backtest": {"n_draws": 4000}}
+    cases = pd.DataFrame(backtest_annual.anchored_cases(panel, range(2015, 2025), p)).set_index(
+        ["region", "indicator", "year"])
+    # 2015: last year 12.0 (2014 even), outcome 10.0; the changes 2011-2014 are all +-2 pp, so the spread is 2.0
+    c = cases.loc[("china", "retail_sales", 2015)]
+    assert c.last_outcome_pct == 12.0 and c.outcome_pct == 10.0 and c.spread_pp == pytest.approx(2.0)
+    assert abs(c.q50_pct - 12.0) <= 0.1 and c.covered80  # 12 -+ 2 x t(3) 0.9 quantile 1.64: [8.7, 15.3]
+    assert np.isnan(c.p_met)  # no target for the national series
+    # hunan 2024: anchored on its 2023 outcome 6.0, target 6% missed (5.0): about half the draws reach 6
+    h = cases.loc[("hunan", "retail_sales", 2024)]
+    assert h.last_outcome_pct == 6.0 and h.target_pct == 6.0
+    assert h.met is not None and not h.met
+    assert 0.45 < h.p_met < 0.65
+    assert ("china", "retail_sales", 2024) not in cases.index  # no 2024 national outcome in the data
+
+
+def test_anchored_scores_split_by_regime_by_hand():
+    cases = pd.DataFrame({"year": [2019, 2020, 2023], "covered80": [True, False, True],
+                          "crps_pp": [1.0, 3.0, 2.0], "q10_pct": [0.0, 0.0, 1.0], "q90_pct": [4.0, 4.0, 3.0],
+                          "p_met": [np.nan, np.nan, 0.8], "met": [None, None, True]})
+    out = backtest_annual.anchored_scores(cases, [2020])
+    assert out["ordinary"]["n"] == 2 and out["ordinary"]["coverage80"] == 1.0
+    assert out["ordinary"]["crps_pp"] == 1.5 and out["ordinary"]["interval80_pp"] == 3.0
+    assert out["ordinary"]["targets"] == 1 and out["ordinary"]["brier"] == pytest.approx(0.04)
+    assert out["shock"]["coverage80"] == 0.0 and out["shock"]["targets"] == 0 and "brier" not in out["shock"]

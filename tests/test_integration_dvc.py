@@ -89,6 +89,11 @@ def test_henan_january_briefing_is_chinese_and_says_why_a_target_has_no_estimate
     rec = rec["january"]["province"]["ordinary_since_2010"]
     assert f"覆盖了实际结果的{rec['coverage80']:.0%}（共{rec['n']}例）" in visible
     assert "地方一般公共预算收入：本年尚无本地区数据，预测来自年度模型" not in visible
+    # the anchored targets (industry, investment, retail) cite the anchored mode's own January record
+    anch = json.loads((repo_copy / "data" / "processed" / "backtest_annual_metrics.json").read_text())
+    anch = anch["anchored_january"]["ordinary"]
+    assert f"在普通年份覆盖了实际结果的{anch['coverage80']:.0%}（共{anch['n']}例" in visible
+    assert "这一方法尚无回测记录" not in visible
     head = json.loads((folder / "headline.json").read_text(encoding="utf-8"))["indicators"]
     assert {k for k, v in head.items() if v["p_met"] is not None} == {"gdp", "fai", "industrial_va", "retail_sales"}
     assert head["fiscal_revenue"]["p_met"] is None and head["income"]["p_met"] is None

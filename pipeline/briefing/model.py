@@ -213,6 +213,21 @@ def annual_record(level: str, path: Path = ANNUAL_METRICS) -> dict | None:
         return None
 
 
+def anchored_record(path: Path = ANNUAL_METRICS) -> dict | None:
+    """The anchored mode's January record (targets other than GDP): ordinary years, national and local series.
+
+    Scored by the annual backtest (``anchored_january``): 80% coverage over every outcome with the one before
+    it, and how many of those cases had a target to judge P(met) on (few: the note says the probability is rough).
+    """
+    import json
+
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))["anchored_january"]["ordinary"]
+        return {"coverage80": float(rec["coverage80"]), "n": int(rec["n"]), "targets": int(rec["targets"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
           forecast_csv: str | Path | None = None) -> Briefing:
     """Everything the briefing shows; ``forecast_csv`` is the forecast stage's output for this entry, if any."""
@@ -243,8 +258,9 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
         source = str(r.borrowed_from) if isinstance(r.borrowed_from, str) else ""
         if not latest and source.startswith("annual:"):
             mode = source.split(":", 1)[1]
-            b.annual_trust[r.indicator] = {"mode": mode, "record": annual_record(mode) if r.indicator == "gdp"
-                                           and mode in ("province", "prefecture") else None}
+            record_ = (anchored_record() if mode == "last_outcome" else
+                       annual_record(mode) if r.indicator == "gdp" and mode in ("province", "prefecture") else None)
+            b.annual_trust[r.indicator] = {"mode": mode, "record": record_}
     set_aside = obs[(obs.region == region) & (obs.year == year) & obs.indicator.str.endswith("_unclear")]
     b.set_aside = set_aside.reset_index(drop=True)
     return b

@@ -304,6 +304,11 @@ def trust_md(b: Briefing) -> str:
         if not tr:
             key = "annual" if fmt.missing(r.latest_ytd_pct) else "none"
             at = b.annual_trust.get(r.indicator) or {}
+            if at.get("record") and at.get("mode") == "last_outcome":
+                rec = at["record"]
+                lines.append("- " + t(b, "briefing.trust.annual_anchored_record", indicator=name, n=rec["n"],
+                                      cov=fmt.prob(rec["coverage80"]), targets=rec["targets"]) + STOP[b.lang])
+                continue
             if at.get("record"):
                 rec = at["record"]
                 lines.append("- " + t(b, "briefing.trust.annual_record", indicator=name, n=rec["n"],
