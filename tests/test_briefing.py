@@ -269,3 +269,23 @@ def test_a_second_checkout_runs_its_own_code(tmp_path):
     html = (copy / "reports" / "xiangjiang" / "2024-09" / "briefing.html").read_text(encoding="utf-8")
     assert "第二检出副本湖南湘江新区" in html
     assert not (ROOT / "reports" / "xiangjiang" / "2024-09" / "第二检出副本").exists()
+
+
+def test_reliability_at_counts_earlier_ordinary_cases_in_the_same_tenth(tmp_path):
+    def rows(year, n, p, met_count):
+        return [dict(indicator="fai", year=year, month=m % 10 + 2, method="default", p_met_0=p,
+                     met_0=float(i < met_count), threshold_0_kind="last", base_rate_0=0.5, step_0=1.0)
+                for i, m in enumerate(range(n))]
+    table = pd.DataFrame(rows(2015, 40, 0.55, 10) + rows(2020, 5, 0.55, 5) + rows(2024, 30, 0.55, 30)
+                         + rows(2016, 40, 0.25, 40) + [dict(indicator="fai", year=2016, month=3, method="carry_forward",
+                                                            p_met_0=0.55, met_0=1.0, threshold_0_kind="last",
+                                                            base_rate_0=0.5, step_0=1.0)])
+    path = tmp_path / "backtest.csv"
+    table.to_csv(path, index=False)
+    # 2015's 40 cases at 0.55 (10 came true); 2020 is a shock year, 2024 is not before 2024, carry-forward is not the model
+    rel = model.reliability_at(0.51, 2024, path, shock_years=[2020])
+    assert rel == {"p_mean": pytest.approx(0.55), "observed": 0.25, "n": 40, "first_year": 2015, "last_year": 2015}
+    assert model.reliability_at(0.51, 2024, path, shock_years=[2020], min_cases=41) is None
+    assert model.reliability_at(0.29, 2024, path, shock_years=[2020])["observed"] == 1.0  # the 0.2-0.3 tenth
+    assert model.reliability_at(0.75, 2024, path, shock_years=[2020]) is None  # no case in that tenth
+    assert model.reliability_at(float("nan"), 2024, path) is None

@@ -97,3 +97,15 @@ def test_henan_january_briefing_is_chinese_and_says_why_a_target_has_no_estimate
     head = json.loads((folder / "headline.json").read_text(encoding="utf-8"))["indicators"]
     assert {k for k, v in head.items() if v["p_met"] is not None} == {"gdp", "fai", "industrial_va", "retail_sales"}
     assert head["fiscal_revenue"]["p_met"] is None and head["income"]["p_met"] is None
+
+
+def test_a_briefing_quotes_how_often_probabilities_like_its_own_came_true(repo_copy, first_repro):
+    """Next to each backtested band, the trust line says how often the model's probabilities of about the same
+    size came true in earlier ordinary years (the middle ones have come true less often than stated)."""
+    from test_briefing_language import visible_text
+
+    assert first_repro.returncode == 0, first_repro.stdout + first_repro.stderr
+    page = (repo_copy / "reports" / "xiangjiang" / "2024-09" / "briefing.html").read_text(encoding="utf-8")
+    visible = visible_text(page)
+    assert visible.count("的普通年份里，模型给出约") >= 4  # one per target with a backtested band
+    assert "实际完成的比例为" in visible

@@ -47,6 +47,7 @@ class Briefing:
     record: pd.DataFrame
     trust: dict = field(default_factory=dict)        # indicator -> backtest coverage at this month of year
     annual_trust: dict = field(default_factory=dict)  # indicator -> the annual model's January record (its mode)
+    reliability: dict = field(default_factory=dict)   # indicator -> how often probabilities like this one came true
     set_aside: pd.DataFrame | None = None            # figures of unclear scope, not used
 
 
@@ -198,6 +199,42 @@ def backtest_trust(indicator: str, month: int, year: int, path: Path = BACKTEST,
             "month": month}
 
 
+RELIABILITY_MIN_CASES = 30  # a decile with fewer earlier cases says too little to be quoted
+
+
+def reliability_at(p_met: float, year: int, path: Path = BACKTEST, shock_years=None,
+                   min_cases: int = RELIABILITY_MIN_CASES) -> dict | None:
+    """How often the national backtest's default P(met) in the same tenth as ``p_met`` came true, in the ordinary
+    years before ``year`` (every threshold and indicator pooled). None when fewer than ``min_cases`` such cases.
+
+    The reader's check on a probability: in ordinary years the middle probabilities have come true less often
+    than stated (benchmarks/README.md), and the briefing says so next to each one.
+    """
+    from ..backtest import load_shock_years
+    from ..backtest_metrics import long_probabilities
+    from ..scoring import ORDINARY, regime
+
+    if p_met is None or not math.isfinite(float(p_met)) or not path.exists():
+        return None
+    try:
+        bt = pd.read_csv(path)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    if not {"method", "year"} <= set(bt.columns):
+        return None
+    bt = bt[(bt.method == "default") & (bt.year < year)]
+    shocks = load_shock_years() if shock_years is None else shock_years
+    bt = bt[regime(bt.year, shocks) == ORDINARY]
+    long = long_probabilities(bt)
+    long = long[(long.method == "default") & long.p_met.notna() & long.met.notna()]
+    tenth = min(int(float(p_met) * 10), 9)
+    same = long[(long.p_met * 10).astype(int).clip(upper=9) == tenth]
+    if len(same) < min_cases:
+        return None
+    return {"p_mean": float(same.p_met.mean()), "observed": float(same.met.mean()), "n": int(len(same)),
+            "first_year": int(same.year.min()), "last_year": int(same.year.max())}
+
+
 def annual_record(level: str, path: Path = ANNUAL_METRICS) -> dict | None:
     """The annual model's January record for a level (province, prefecture): ordinary years since 2010.
 
@@ -255,6 +292,7 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
         latest = int(r.latest_period[5:7]) if isinstance(r.latest_period, str) and r.latest_period else None
         if latest and latest < 12:
             b.trust[r.indicator] = backtest_trust(r.indicator, latest, year)
+            b.reliability[r.indicator] = reliability_at(r.p_met, year) if "p_met" in r else None
         source = str(r.borrowed_from) if isinstance(r.borrowed_from, str) else ""
         if not latest and source.startswith("annual:"):
             mode = source.split(":", 1)[1]

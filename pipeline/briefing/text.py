@@ -321,6 +321,11 @@ def trust_md(b: Briefing) -> str:
             continue
         text = t(b, "briefing.trust.record", n=tr["n"], k=tr["covered"], first=tr["first_year"], last=tr["last_year"],
                  month=fmt.month_name(tr["month"], b.lang), indicator=name)
+        rel = b.reliability.get(r.indicator)
+        if rel:
+            text += SEP[b.lang] + t(b, "briefing.trust.reliability", p=fmt.prob(rel["p_mean"]),
+                                    observed=fmt.prob(rel["observed"]), n=rel["n"], first=rel["first_year"],
+                                    last=rel["last_year"])
         if b.region != "china":
             text += SEP[b.lang] + t(b, "briefing.trust.national_only", region=region_name(b.region, b.lang))
         lines.append("- " + text + STOP[b.lang])
