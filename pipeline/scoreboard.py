@@ -287,7 +287,9 @@ def page_html(board: Scoreboard) -> str:
 
 def write_outputs(board: Scoreboard, html_path: str | Path | None, metrics_path: str | Path | None) -> None:
     if html_path:
-        Path(html_path).write_text(page_html(board), encoding="utf-8")
+        from .briefing.fonts import embed_cjk_font
+
+        Path(html_path).write_text(embed_cjk_font(page_html(board)), encoding="utf-8")
     if metrics_path:
         Path(metrics_path).write_text(json.dumps(metrics(board), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 

@@ -125,7 +125,9 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     exporter = HTMLExporter(exclude_input=True, exclude_markdown=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    html_path.write_text(_set_title(body, nb), encoding="utf-8")
+    from .fonts import embed_cjk_font
+
+    html_path.write_text(embed_cjk_font(_set_title(body, nb)), encoding="utf-8")
     progress(f"[4/4] wrote {out_dir}")
     return out_dir
 
