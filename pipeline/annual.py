@@ -111,14 +111,11 @@ class Panel:
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
-def _level(slug: str) -> str:
+def level_of(slug: str) -> str:
     try:
         return registry.region(slug).level
     except KeyError:
         return "unknown"
-
-
-level_of = _level
 
 
 LIVE_KEYS = ("region_features", "spread_model", "spread_factor")
@@ -157,7 +154,7 @@ def build_panel(record: pd.DataFrame, observations: pd.DataFrame) -> Panel:
     rec = rec[["region", "indicator", "year", "target_pct", "qualifier", "met"]]
     annual = rec.merge(outcomes, on=["region", "indicator", "year"], how="outer")
     annual = annual[annual.region != NATIONAL]
-    annual = annual.assign(level=annual.region.map(_level), year=annual.year.astype("int64"),
+    annual = annual.assign(level=annual.region.map(level_of), year=annual.year.astype("int64"),
                            target_pct=annual.target_pct.astype("float64"),
                            outcome_pct=annual.outcome_pct.astype("float64"),
                            met=annual.met.astype("boolean"))
@@ -430,7 +427,7 @@ def annual_draws(panel: Panel, region: str, indicator: str, year: int, as_of_mon
     (judged from below) and on last year's national growth otherwise; ``"national"`` forces the latter.
     """
     p = {**DEFAULTS, **(params or {})}
-    level = _level(region)
+    level = level_of(region)
     if target_pct is None and anchor != "national":
         target_pct, found_q = _target_row(panel, region, indicator, year)
         qualifier = qualifier or found_q
@@ -562,7 +559,7 @@ def anchored_draws(panel: Panel, region: str, indicator: str, year: int, as_of_m
     basis = (f"spread {spread:.1f} pp from {n_local} local year-on-year changes ({', '.join(local_regions) or 'none'})"
              f" and {n_nat} national ones" + ("; thin: few local records, the spread is mostly national" if thin
                                                 else ""))
-    info = {"region": region, "level": _level(region), "indicator": indicator, "year": year,
+    info = {"region": region, "level": level_of(region), "indicator": indicator, "year": year,
             "as_of_month": as_of_month, "mode": "last_outcome", "anchor_pct": float(last_pct),
             "last_outcome_pct": float(last_pct), "last_outcome_kind": last_kind, "national_move_pp": move,
             "predicted_margin_pp": move, "spread_pp": spread, "df": df, "n_local_pairs": n_local,

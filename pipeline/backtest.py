@@ -167,10 +167,7 @@ def _summary_row(d: np.ndarray, actual: float, thr: list[dict]) -> dict:
 
 def _sorted_quantiles(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """``np.quantile(x, probs)`` (linear interpolation) for an already sorted ``x``, without another sort."""
-    pos = np.asarray(probs, dtype=float) * (len(x) - 1)
-    lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, len(x) - 1)
-    return x[lo] + (x[hi] - x[lo]) * (pos - lo)
+    return _sorted_quantiles_rows(np.asarray(x)[None, :], probs)[0]
 
 
 _SUMMARY_PROBS = np.array(list(fc.QUANTILES.values()))
@@ -181,19 +178,11 @@ def _sorted_summary_row(x: np.ndarray, actual: float, thr: list[dict]) -> dict:
 
     Equal to ``_summary_row`` on the same draws up to the last bit of interpolated quantiles and sums.
     """
-    n = len(x)
-    row = {"mean_pct": float(x.mean()),
-           **{f"{k}_pct": float(v) for k, v in zip(fc.QUANTILES, _sorted_quantiles(x, _SUMMARY_PROBS))}}
-    spread = 2.0 / n**2 * np.sum((2 * np.arange(1, n + 1) - n - 1) * x)
-    row["crps"] = float(np.mean(np.abs(x - actual)) - 0.5 * spread)
-    for i, t in enumerate(thr):
-        side = "right" if t["strict"] else "left"  # draws above (strict) or at or above the threshold
-        row[f"p_met_{i}"] = float((n - np.searchsorted(x, t["threshold"], side=side)) / n)
-    return row
+    return _sorted_summary_rows(np.asarray(x)[None, :], actual, thr)[0]
 
 
 def _sorted_quantiles_rows(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """``_sorted_quantiles`` for each row of a matrix of sorted rows."""
+    """``np.quantile(row, probs)`` (linear interpolation) for each row of a matrix of sorted rows."""
     pos = np.asarray(probs, dtype=float) * (x.shape[1] - 1)
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, x.shape[1] - 1)
@@ -201,7 +190,8 @@ def _sorted_quantiles_rows(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
 
 
 def _sorted_summary_rows(x: np.ndarray, actual: float, thr: list[dict]) -> list[dict]:
-    """``_sorted_summary_row`` for each row of a matrix of sorted draws (the tail weights of one candidate)."""
+    """Mean, quantiles, CRPS and P(met) of each row of a matrix of sorted draws (a candidate's tail weights);
+    P(met) counts the draws above (strict) or at or above each threshold."""
     n = x.shape[1]
     means = x.mean(axis=1)
     quants = _sorted_quantiles_rows(x, _SUMMARY_PROBS)
@@ -293,9 +283,8 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
             d = med + float(c.spread_scale) * (ordered - med)
         else:
             d = np.sort(fc.rescale(combined, c.spread_scale) + shock_noise[: len(combined)] * gap)
-        d_med = 0.5 * (d[(len(d) - 1) // 2] + d[len(d) // 2])
         # the tail transform keeps the order too: every row of the matrix stays sorted
-        tailed = np.stack([d if h == 0.0 else d_med + (d - d_med) * fc.tail_factors(len(d), h) for h in tails])
+        tailed = np.stack([d if h == 0.0 else fc.heavier_tails(d, h) for h in tails])
         grids = _sorted_quantiles_rows(tailed, GRID).astype(np.float32)
         for h, g, summary in zip(tails, grids, _sorted_summary_rows(tailed, actual, thr)):
             cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i, tail_weight=h,
