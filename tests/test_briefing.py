@@ -289,3 +289,26 @@ def test_reliability_at_counts_earlier_ordinary_cases_in_the_same_tenth(tmp_path
     assert model.reliability_at(0.29, 2024, path, shock_years=[2020])["observed"] == 1.0  # the 0.2-0.3 tenth
     assert model.reliability_at(0.75, 2024, path, shock_years=[2020]) is None  # no case in that tenth
     assert model.reliability_at(float("nan"), 2024, path) is None
+
+
+def test_target_record_at_counts_earlier_ordinary_years_of_the_real_target_at_that_month(tmp_path):
+    def row(year, month, p, met, kind="target", method="default", indicator="gdp"):
+        return dict(indicator=indicator, year=year, month=month, method=method, p_met_0=0.9, met_0=1.0,
+                    threshold_0_kind="last_year", base_rate_0=0.5, step_0=1.0,
+                    p_met_1=p, met_1=met, threshold_1_kind=kind, base_rate_1=0.5, step_1=1.0)
+    table = pd.DataFrame([row(2011, 9, 0.6, 1.0), row(2012, 9, 0.8, 0.0), row(2013, 9, 0.7, 1.0),
+                          row(2014, 9, 0.5, 1.0), row(2015, 9, 0.9, 1.0),
+                          row(2020, 9, 0.1, 1.0),                      # shock year: left out
+                          row(2016, 6, 0.2, 0.0),                      # another month: left out
+                          row(2016, 9, 0.3, 0.0, method="carry_forward"),  # not the model
+                          row(2016, 9, 0.4, 0.0, indicator="fai"),     # another indicator
+                          row(2024, 9, 0.4, 0.0)])                     # not before 2024
+    path = tmp_path / "backtest.csv"
+    table.to_csv(path, index=False)
+    rec = model.target_record_at("gdp", 9, 2024, path, shock_years=[2020])
+    # five years 2011-2015: mean of 0.6, 0.8, 0.7, 0.5, 0.9 = 0.7; met in 2011, 2013, 2014, 2015
+    assert rec == {"p_mean": pytest.approx(0.7), "met": 4, "n": 5, "first_year": 2011, "last_year": 2015}
+    assert model.target_record_at("gdp", 9, 2024, path, shock_years=[2020], min_years=6) is None
+    assert model.target_record_at("gdp", 9, 2015, path, shock_years=[2020]) is None  # four earlier years only
+    assert model.target_record_at("retail_sales", 9, 2024, path, shock_years=[2020]) is None  # no target rows
+    assert model.target_record_at("gdp", 9, 2024, tmp_path / "missing.csv") is None

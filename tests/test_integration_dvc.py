@@ -109,3 +109,20 @@ def test_a_briefing_quotes_how_often_probabilities_like_its_own_came_true(repo_c
     visible = visible_text(page)
     assert visible.count("的普通年份里，模型给出约") >= 4  # one per target with a backtested band
     assert "实际完成的比例为" in visible
+
+
+def test_a_gdp_trust_line_gives_the_record_on_the_national_target_itself(repo_copy, first_repro):
+    """Beside the pooled record (thresholds at last year's growth +-1 pp), the GDP line says how the model did on
+    the national GDP target itself at the same month of earlier ordinary years: backtest rows read by hand here."""
+    import pandas as pd
+    from test_briefing_language import visible_text
+
+    assert first_repro.returncode == 0, first_repro.stdout + first_repro.stderr
+    bt = pd.read_csv(repo_copy / "data" / "processed" / "backtest.csv")
+    rows = bt[(bt.method == "default") & (bt.indicator == "gdp") & (bt.month == 9) & (bt.threshold_3_kind == "target")
+              & (bt.year < 2024) & ~bt.year.isin([2020, 2021, 2022])]
+    page = (repo_copy / "reports" / "xiangjiang" / "2024-09" / "briefing.html").read_text(encoding="utf-8")
+    visible = visible_text(page)
+    expected = (f"就全国地区生产总值目标本身，{rows.year.min()}-{rows.year.max()}年的普通年份同期，模型给出的完成概率平均为"
+                f"{rows.p_met_3.mean():.0%}，目标实际完成{len(rows)}年中的{int(rows.met_3.sum())}年")
+    assert expected in visible

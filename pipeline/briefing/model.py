@@ -48,6 +48,7 @@ class Briefing:
     trust: dict = field(default_factory=dict)        # indicator -> backtest coverage at this month of year
     annual_trust: dict = field(default_factory=dict)  # indicator -> the annual model's January record (its mode)
     reliability: dict = field(default_factory=dict)   # indicator -> how often probabilities like this one came true
+    target_record: dict = field(default_factory=dict)  # indicator -> the model's record on the national target itself
     set_aside: pd.DataFrame | None = None            # figures of unclear scope, not used
 
 
@@ -235,6 +236,42 @@ def reliability_at(p_met: float, year: int, path: Path = BACKTEST, shock_years=N
             "first_year": int(same.year.min()), "last_year": int(same.year.max())}
 
 
+TARGET_RECORD_MIN_YEARS = 5  # fewer earlier years with the same target at this month say too little to be quoted
+
+
+def target_record_at(indicator: str, month: int, year: int, path: Path = BACKTEST, shock_years=None,
+                     min_years: int = TARGET_RECORD_MIN_YEARS) -> dict | None:
+    """The national backtest's record on the real target of ``indicator`` at ``month``, ordinary years before ``year``:
+    the default's mean P(met) and how many of those targets were met (as the figure reads: at or above the number).
+
+    Why beside the pooled reliability: that pools thresholds at last year's growth +-1 pp, which in the slowing 2010s
+    were seldom reached, so it reads "too optimistic"; on the national GDP target itself the model has been cautious.
+    The reader should see both. None when fewer than ``min_years`` such years.
+    """
+    from ..backtest import load_shock_years
+    from ..backtest_metrics import long_probabilities
+    from ..scoring import ORDINARY, regime
+
+    if not path.exists():
+        return None
+    try:
+        bt = pd.read_csv(path)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    if not {"method", "year", "indicator", "month"} <= set(bt.columns):
+        return None
+    bt = bt[(bt.method == "default") & (bt.year < year) & (bt.indicator == indicator) & (bt.month == month)]
+    shocks = load_shock_years() if shock_years is None else shock_years
+    bt = bt[regime(bt.year, shocks) == ORDINARY]
+    long = long_probabilities(bt)
+    long = long[(long.method == "default") & (long.kind == "target") & long.p_met.notna() & long.met.notna()]
+    long = long.sort_values("year").drop_duplicates("year", keep="last")
+    if len(long) < min_years:
+        return None
+    return {"p_mean": float(long.p_met.mean()), "met": int(long.met.astype(bool).sum()), "n": int(len(long)),
+            "first_year": int(long.year.min()), "last_year": int(long.year.max())}
+
+
 def annual_record(level: str, path: Path = ANNUAL_METRICS) -> dict | None:
     """The annual model's January record for a level (province, prefecture): ordinary years since 2010.
 
@@ -293,6 +330,7 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
         if latest and latest < 12:
             b.trust[r.indicator] = backtest_trust(r.indicator, latest, year)
             b.reliability[r.indicator] = reliability_at(r.p_met, year) if "p_met" in r else None
+            b.target_record[r.indicator] = target_record_at(r.indicator, latest, year)
         source = str(r.borrowed_from) if isinstance(r.borrowed_from, str) else ""
         if not latest and source.startswith("annual:"):
             mode = source.split(":", 1)[1]

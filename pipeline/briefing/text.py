@@ -326,6 +326,11 @@ def trust_md(b: Briefing) -> str:
             text += SEP[b.lang] + t(b, "briefing.trust.reliability", p=fmt.prob(rel["p_mean"]),
                                     observed=fmt.prob(rel["observed"]), n=rel["n"], first=rel["first_year"],
                                     last=rel["last_year"])
+        rec = b.target_record.get(r.indicator)
+        if rec:
+            text += SEP[b.lang] + t(b, "briefing.trust.target_record", p=fmt.prob(rec["p_mean"]), met=rec["met"],
+                                    n=rec["n"], first=rec["first_year"], last=rec["last_year"],
+                                    indicator=short_indicator(r.indicator, b.lang))
         if b.region != "china":
             text += SEP[b.lang] + t(b, "briefing.trust.national_only", region=region_name(b.region, b.lang))
         lines.append("- " + text + STOP[b.lang])
