@@ -60,9 +60,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import qualifiers, registry
+from . import qualifiers, registry, yamlio
 from .paths import PARAMS
 
 NATIONAL = "china"
@@ -97,7 +96,7 @@ SPREAD_MODELS = ("level", "constant")
 
 def load_params(path: Path = PARAMS) -> dict:
     """The ``annual:`` section of params.yaml over DEFAULTS, plus ``regimes.shock_years`` (one list for all)."""
-    params = (yaml.safe_load(path.read_text(encoding="utf-8")) if Path(path).exists() else {}) or {}
+    params = (yamlio.load_file(path) if Path(path).exists() else {}) or {}
     shocks = list((params.get("regimes") or {}).get("shock_years") or [])
     return {**DEFAULTS, "shock_years": shocks, **(params.get("annual") or {})}
 

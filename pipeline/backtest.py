@@ -35,9 +35,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import data, forecasters as fc, qualifiers, scoring
+from . import data, forecasters as fc, qualifiers, scoring, yamlio
 from .backtest_metrics import (MONTHLY_INDICATORS, by_month_table, by_regime_table, headline,
                                long_probabilities, reliability_by_regime)
 from .forecast import DEFAULT_CHOICE, Config, _seed, method_draws, profile_for
@@ -58,12 +57,12 @@ GRID = (np.arange(200) + 0.5) / 200
 
 
 def load_params(path: Path = PARAMS) -> dict:
-    params = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
+    params = (yamlio.load_file(path) if path.exists() else {}) or {}
     return params.get("backtest", {}) or {}
 
 
 def load_shock_years(path: Path = PARAMS) -> list[int]:
-    params = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
+    params = (yamlio.load_file(path) if path.exists() else {}) or {}
     return [int(y) for y in (params.get("regimes", {}) or {}).get("shock_years", [])]
 
 

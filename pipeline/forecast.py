@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import data, forecasters as fc, growth, qualifiers, registry
+from . import data, forecasters as fc, growth, qualifiers, registry, yamlio
 from .paths import PARAMS, PROCESSED
 
 FORECAST_DIR = PROCESSED / "forecast"
@@ -68,7 +67,7 @@ class Config:
     @classmethod
     def load(cls, path: Path = PARAMS, choice_path: Path | None = DEFAULT_CHOICE) -> "Config":
         """Parameters, and the backtest's default choice when ``choice_path`` exists (the backtest passes None)."""
-        params = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
+        params = (yamlio.load_file(path) if path.exists() else {}) or {}
         f = params.get("forecast", {}) or {}
         cfg = cls()
         for key in ("n_draws", "seed", "min_own_years", "borrow_widen_pp", "combine_method", "on_track_p",

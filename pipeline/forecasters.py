@@ -44,14 +44,13 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from . import growth, qualifiers
+from . import growth, qualifiers, uc_model
 
 QUANTILES = {"q05": 0.05, "q10": 0.10, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q90": 0.90, "q95": 0.95}
 
@@ -205,23 +204,19 @@ def _period_growth_series(h: pd.DataFrame, first_year: int, last_year: int, last
     return values[: (last_year - first_year) * per_year + slot[last_month] + 1]
 
 
-def _simulate_ahead(res, steps: int, n_draws: int, rng: np.random.Generator) -> np.ndarray:
-    """Paths (n_draws x steps) of the observation after the sample, from the last predicted state.
+def _simulate_ahead(params, mean0: np.ndarray, cov0: np.ndarray, steps: int, n_draws: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Paths (n_draws x steps) of the observation after the sample, from the last predicted state (mean0, cov0).
 
-    Same as ``res.simulate(anchor="end")`` for a time-invariant model, in numpy: statsmodels' own loop over
-    repetitions took most of a forecaster's time.
+    What statsmodels' ``res.simulate(anchor="end")`` gives for this time-invariant model, vectorised over draws.
     """
-    ssm = res.model.ssm
-    design, transition, selection, state_cov, obs_cov = (
-        np.asarray(ssm[name]).reshape(ssm[name].shape[:2])
-        for name in ("design", "transition", "selection", "state_cov", "obs_cov"))
-    state_cov_full = selection @ state_cov @ selection.T
-    mean0, cov0 = res.predicted_state[:, -1], res.predicted_state_cov[:, :, -1]
+    sysm = uc_model.system(params)
+    design, transition = sysm["design"], sysm["transition"]
     state = mean0 + rng.standard_normal((n_draws, len(mean0))) @ _cholesky_psd(cov0).T
-    shock_factor, obs_sd = _cholesky_psd(state_cov_full), np.sqrt(np.clip(obs_cov[0, 0], 0.0, None))
+    shock_factor, obs_sd = _cholesky_psd(sysm["state_cov"]), math.sqrt(max(sysm["obs_var"], 0.0))
     paths = np.empty((n_draws, steps))
     for t in range(steps):
-        paths[:, t] = state @ design[0] + obs_sd * rng.standard_normal(n_draws)
+        paths[:, t] = state @ design + obs_sd * rng.standard_normal(n_draws)
         state = state @ transition.T + rng.standard_normal(state.shape) @ shock_factor.T
     return paths
 
@@ -245,12 +240,6 @@ def _state_space_data(history: pd.DataFrame, as_of_year: int, as_of_month: int, 
         raise InsufficientData(f"{past_years} past years for the state-space model (need {min_years})")
     h = h[~h["year"].isin(list(exclude_years)) | (h["year"] == as_of_year)]
     return h, grid, profile, first_year
-
-
-def _uc_model(y: np.ndarray):
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
-
-    return UnobservedComponents(y, "llevel", autoregressive=1)
 
 
 _PARAMS_CACHE: dict = {}
@@ -279,12 +268,10 @@ def _fit_state_space_params(history, as_of_year, exclude_years, max_years, min_y
                                                       min_years, profile)
     h = h[h["year"] >= as_of_year - max_years]
     y = _period_growth_series(h, int(h["year"].min()), as_of_year - 1, 12, profile, grid)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        variance = float(np.nanvar(y)) or 1.0
-        start = [0.05 * variance, 0.01 * variance, 0.2 * variance, 0.7]  # irregular, level, AR, AR coefficient
-        fitted = np.asarray(_uc_model(y).fit(start_params=start, disp=False, maxiter=100).params)
-    # four significant digits: the optimiser's last digits differ between machines (BLAS, CPU), and a reviewer's
+    variance = float(np.nanvar(y)) or 1.0
+    start = [0.05 * variance, 0.01 * variance, 0.2 * variance, 0.7]  # irregular, level, AR, AR coefficient
+    fitted = uc_model.fit(y, start, maxiter=100)
+    # four significant digits: the optimiser's last digits may differ between machines, and a reviewer's
     # `dvc repro` must give the committed numbers; the likelihood is flat far beyond this precision
     return np.array([float(f"{v:.4g}") for v in fitted])
 
@@ -292,7 +279,8 @@ def _fit_state_space_params(history, as_of_year, exclude_years, max_years, min_y
 def state_space(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, n_draws: int = 4000, seed: int = 0,
                 exclude_years: Iterable[int] = (), max_years: int = 15, min_years: int = 3,
                 profile: pd.Series | None = None, params: np.ndarray | None = None) -> np.ndarray:
-    """Local level + AR(1) (UnobservedComponents) on implied single-period growth, simulated to December.
+    """Local level + AR(1) (`uc_model`, the model of statsmodels' UnobservedComponents) on implied single-period
+    growth, simulated to December.
 
     Why this model: single-period growth has no stable mean over decades (industry went from 15 % to 5 %), so a
     random-walk level carries the trend; shocks fade over months rather than at once, so an AR(1) around the
@@ -316,10 +304,8 @@ def state_space(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, n_d
                                     min_years=min_years, profile=profile)
     y = _period_growth_series(h, first_year, as_of_year, month, profile, grid)
     steps = sum(1 for m in grid if m > month)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = _uc_model(y).filter(params)
-    sim = _simulate_ahead(res, steps, n_draws, np.random.default_rng(seed))
+    _, mean0, cov0 = uc_model.filter_end(y, params)
+    sim = _simulate_ahead(params, mean0, cov0, steps, n_draws, np.random.default_rng(seed))
     shares = growth.aggregate_profile(profile, grid).to_numpy()[-steps:]
     rest_pct = sim @ (shares / shares.sum())
     return np.asarray(growth.annual_from_rest_pct(latest, growth.share_through(profile, month), rest_pct))

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import data, registry
+from . import data, registry, yamlio
 from .forecast import AnnualModel, Config, forecast_region
 from .i18n import LANGS, t
 from .paths import PARAMS, ROOT
@@ -346,7 +346,7 @@ def parse_regions(value) -> list[str]:
 
 
 def stage_params(path: Path = PARAMS) -> dict:
-    params = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    params = yamlio.load_file(path) or {}
     spec = params.get("scoreboard") or {}
     missing = [k for k in ("year", "as_of") if k not in spec]
     if missing:

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import qualifiers, registry
+from . import qualifiers, registry, yamlio
 from .paths import OBSERVATIONS, PARAMS, PROCESSED, TARGETS
 
 TRACK_RECORD = PROCESSED / "track_record.csv"
@@ -28,7 +27,7 @@ PERIOD_SPLIT_YEAR = 2014  # targets were met about three times in four before, a
 
 
 def load_params(path: Path = PARAMS) -> dict:
-    params = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    params = yamlio.load_file(path) if path.exists() else {}
     return (params or {}).get("targets", {}) or {}
 
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
 
-from . import qualifiers, registry
+from . import qualifiers, registry, yamlio
 from .paths import PARAMS
 from .schema import (GROWTH_MEASURES, GROWTH_UNIT, LEVEL_MEASURES, LEVEL_UNITS, MEASURES, RAW_INDICATOR_COLUMNS,
                      RAW_TARGET_COLUMNS, VINTAGES)
@@ -74,7 +73,7 @@ def load_limits(params_path: Path = PARAMS) -> dict[str, float]:
     """Plausible-growth limits from params.yaml (section ``ingest``), defaults when absent."""
     limits = dict(DEFAULT_LIMITS)
     if params_path.exists():
-        section = (yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}).get("ingest", {}) or {}
+        section = (yamlio.load_file(params_path) or {}).get("ingest", {}) or {}
         limits.update({k: float(v) for k, v in section.items() if k in DEFAULT_LIMITS})
     return limits
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .. import yamlio
+
 
 LANGS = ("zh", "en")
 _DIR = Path(__file__).resolve().parent
@@ -19,7 +20,7 @@ _DIR = Path(__file__).resolve().parent
 def catalogue(lang: str) -> dict:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    return yaml.safe_load((_DIR / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
+    return yamlio.load_file(_DIR / f"{lang}.yaml") or {}
 
 
 def t(key: str, lang: str, **values) -> str:
