@@ -202,6 +202,27 @@ def _sorted_summary_rows(x: np.ndarray, actual: float, thr: list[dict]) -> list[
             for r in range(x.shape[0])]
 
 
+def _brier(summary: dict, base: dict, n_thresholds: int) -> float:
+    """Mean Brier score of a candidate's P(met) over the case's thresholds (NaN without any)."""
+    if not n_thresholds:
+        return math.nan
+    return float(np.mean([(summary[f"p_met_{i}"] - base[f"met_{i}"]) ** 2 for i in range(n_thresholds)]))
+
+
+CHOICE_LOSSES = ("crps", "brier")
+
+
+def choice_loss(params: dict) -> str:
+    """What the nested choice minimises over earlier years: ``crps`` (the whole distribution; fixed in advance) or
+    ``brier`` (P(met) only; for the comparison fixed in advance in benchmarks/README.md)."""
+    from .errors import InputError
+
+    loss = params.get("choice_loss", "crps")
+    if loss not in CHOICE_LOSSES:
+        raise InputError(f"params.yaml: backtest.choice_loss: {loss!r} is not one of {', '.join(CHOICE_LOSSES)}", code=2)
+    return loss
+
+
 _SHARED: dict = {}
 
 
@@ -287,7 +308,7 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
         grids = _sorted_quantiles_rows(tailed, GRID).astype(np.float32)
         for h, g, summary in zip(tails, grids, _sorted_summary_rows(tailed, actual, thr)):
             cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i, tail_weight=h,
-                                  grid=g, **summary))
+                                  grid=g, brier=_brier(summary, base, len(thr)), **summary))
     return rows, cand_rows
 
 
@@ -313,9 +334,9 @@ def run_cases(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: C
     return rows, cand
 
 
-def nested_choices(cand: pd.DataFrame, min_years: int) -> pd.DataFrame:
-    """Per indicator and year, from strictly earlier years' cases: first the candidate with the lowest mean CRPS
-    (without tail weight), then the tail weight with the lowest mean CRPS for that candidate.
+def nested_choices(cand: pd.DataFrame, min_years: int, loss: str = "crps") -> pd.DataFrame:
+    """Per indicator and year, from strictly earlier years' cases: first the candidate with the lowest mean loss
+    (CRPS unless said; without tail weight), then the tail weight with the lowest mean loss for that candidate.
 
     Two steps, so that the tail weight only reshapes the chosen distribution: the median, hence the RMSE, is
     the first step's.
@@ -327,9 +348,9 @@ def nested_choices(cand: pd.DataFrame, min_years: int) -> pd.DataFrame:
                                                                                                    sort=True):
         plain = g[g.tail_weight == 0.0]
         fallback = plain.loc[plain.order == plain.order.min(), "candidate"].iloc[0]
-        chosen = scoring.nested_choice(plain, option_col="candidate", loss_col="crps", min_years=min_years,
+        chosen = scoring.nested_choice(plain, option_col="candidate", loss_col=loss, min_years=min_years,
                                        fallback=fallback)
-        tails_of = {c: scoring.nested_choice(g[g.candidate == c], option_col="tail_weight", loss_col="crps",
+        tails_of = {c: scoring.nested_choice(g[g.candidate == c], option_col="tail_weight", loss_col=loss,
                                              min_years=min_years, fallback=0.0)
                     for c in dict.fromkeys(chosen.values())}
         out += [dict(indicator=ind, year=y, candidate=c, tail_weight=float(tails_of[c].get(y, 0.0)),
@@ -372,13 +393,15 @@ def final_choice(cand: pd.DataFrame, params: dict) -> dict:
     """The choice on all backtest years: what the live forecast of the next year uses (same two steps)."""
     if "tail_weight" not in cand:
         cand = cand.assign(tail_weight=0.0)
+    loss = choice_loss(params)
     out = {}
     for ind, g in cand.groupby("indicator", sort=True):
         plain = g[g.tail_weight == 0.0]
-        mean = plain.groupby(["order", "candidate"]).crps.mean().reset_index()
-        best = mean.sort_values(["crps", "order"], kind="stable").iloc[0]
-        tails = g[g.candidate == best.candidate].groupby("tail_weight").crps.mean().reset_index()
-        tail = tails.sort_values(["crps", "tail_weight"], kind="stable").iloc[0]
+        mean = plain.groupby(["order", "candidate"])[loss].mean().reset_index()
+        best = mean.sort_values([loss, "order"], kind="stable").iloc[0]
+        scores = list(dict.fromkeys(["crps", loss]))  # mean_crps is reported whichever loss chose
+        tails = g[g.candidate == best.candidate].groupby("tail_weight")[scores].mean().reset_index()
+        tail = tails.sort_values([loss, "tail_weight"], kind="stable").iloc[0]
         c = next(c for c in candidates(params, ind) if c.label == best.candidate)
         out[ind] = {**c.as_dict(), "tail_weight": float(tail.tail_weight),
                     "label": choice_label(c.label, float(tail.tail_weight)), "mean_crps": round(float(tail.crps), 4),
@@ -394,12 +417,12 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
     rows, cand = run_cases(obs, indicators, all_years, cfg, params, targets, workers)
     if rows.empty:
         return rows, pd.DataFrame(), {}
-    choices = nested_choices(cand, int(params.get("min_learn_years", 3)))
+    choices = nested_choices(cand, int(params.get("min_learn_years", 3)), choice_loss(params))
     picked = cand.merge(choices, on=["indicator", "year", "candidate", "tail_weight"])
     keys = ["indicator", "year", "month"]
     case_cols = [c for c in rows.columns if c not in picked.columns or c in keys]
     case_info = rows.drop_duplicates(keys)[case_cols].drop(columns=["method", "choice"])
-    raw = case_info.merge(picked.drop(columns=["order", "learned_from_years", "grid"]), on=keys)
+    raw = case_info.merge(picked.drop(columns=["order", "learned_from_years", "grid", "brier"]), on=keys)
     raw["candidate"] = [choice_label(c, h) for c, h in zip(raw.candidate, raw.tail_weight)]
     raw = raw.drop(columns="tail_weight").rename(columns={"candidate": "choice"}).assign(method="default_raw")
     min_years = int(params.get("min_learn_years", 3))

@@ -241,3 +241,33 @@ def test_sorted_summary_rows_equal_the_one_row_version_on_each_row():
         assert many[r].keys() == one.keys()
         assert all(abs(many[r][k] - one[k]) < 1e-12 for k in one)
         assert np.allclose(_sorted_quantiles_rows(rows, np.array([0.1, 0.5]))[r], _sorted_quantiles(rows[r], np.array([0.1, 0.5])))
+
+
+def test_the_nested_choice_minimises_the_loss_params_name():
+    # candidate A has the lower CRPS every year, B the lower Brier score: the loss decides, earlier years only
+    a, b = backtest.candidates(PARAMS, "fai")
+    rows = []
+    for year in (2001, 2002, 2003):
+        rows += [dict(indicator="fai", year=year, month=6, candidate=a.label, order=0, crps=1.0, brier=0.30),
+                 dict(indicator="fai", year=year, month=6, candidate=b.label, order=1, crps=2.0, brier=0.10)]
+    cand = pd.DataFrame(rows)
+    by_crps = backtest.nested_choices(cand, min_years=1).set_index("year").candidate
+    by_brier = backtest.nested_choices(cand, min_years=1, loss="brier").set_index("year").candidate
+    assert by_crps.tolist() == [a.label, a.label, a.label]
+    assert by_brier.tolist() == [a.label, b.label, b.label]  # 2001 has no earlier year: the fallback
+    assert backtest.final_choice(cand, {**PARAMS, "choice_loss": "brier"})["fai"]["label"] == b.label
+    assert backtest.final_choice(cand, PARAMS)["fai"]["label"] == a.label  # crps unless params say otherwise
+
+
+def test_a_candidate_brier_score_is_the_mean_over_the_case_thresholds():
+    summary = {"p_met_0": 0.9, "p_met_1": 0.2}
+    base = {"met_0": 1.0, "met_1": 1.0}
+    assert backtest._brier(summary, base, 2) == pytest.approx((0.01 + 0.64) / 2)
+    assert np.isnan(backtest._brier({}, {}, 0))
+
+
+def test_an_unknown_choice_loss_is_one_line_naming_the_setting():
+    from pipeline.errors import InputError
+
+    with pytest.raises(InputError, match=r"backtest.choice_loss: 'rmse' is not one of crps, brier"):
+        backtest.choice_loss({"choice_loss": "rmse"})
