@@ -554,6 +554,20 @@ def national_targets() -> pd.DataFrame:
     return t[t.region == "china"].reset_index(drop=True)
 
 
+def check_scorable(obs: pd.DataFrame, indicators: list[str], years: list[int]) -> None:
+    """Fail in one line, before a minute of work, when no year asked for has a national December outcome."""
+    from .errors import InputError
+
+    if not years:
+        raise InputError("params.yaml: backtest.first_year is after backtest.last_year: no year to score")
+    if cases(obs, indicators, years):
+        return
+    national = obs[obs.region == "china"]
+    last = f"{int(national.year.max())}" if not national.empty else "nowhere"
+    raise InputError(f"params.yaml: backtest.first_year..last_year {years[0]}-{years[-1]}: no year with a national "
+                     f"December outcome to score (the national figures in the data end in {last})")
+
+
 def main() -> int:
     cfg = Config.load(choice_path=None)
     params = load_params()
@@ -563,6 +577,7 @@ def main() -> int:
     indicators = list(params.get("indicators", [*MONTHLY_INDICATORS, "gdp"]))
     cfg.n_draws = int(params.get("n_draws", 1000))
     widen_grid = [float(w) for w in params.get("borrow_widen_grid", [0.0, 0.5, 1.0, 1.5, 2.0])]
+    check_scorable(obs, indicators, years)
     bt, choices, choice = run_backtest(obs, indicators, years, cfg, params, national_targets())
     # the borrowing cases after the national ones (each year's borrowed forecast uses that year's nested default),
     # in a process of their own while this one writes the national tables

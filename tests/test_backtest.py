@@ -271,3 +271,17 @@ def test_an_unknown_choice_loss_is_one_line_naming_the_setting():
 
     with pytest.raises(InputError, match=r"backtest.choice_loss: 'rmse' is not one of crps, brier"):
         backtest.choice_loss({"choice_loss": "rmse"})
+
+
+def test_a_stage_asked_for_years_without_outcomes_says_so_in_one_line():
+    from pipeline.errors import InputError
+
+    obs = pd.DataFrame([dict(region="china", indicator="fai", year=y, month=m, period=f"{y}-{m:02d}",
+                             measure="ytd_growth_pct", vintage="first", value=5.0)
+                        for y in (2022, 2023) for m in (2, 12)])
+    backtest.check_scorable(obs, ["fai"], [2023])  # 2023 has its December: nothing to say
+    with pytest.raises(InputError, match=r"backtest.first_year..last_year 2024-2026: no year with a national "
+                                         r"December outcome to score \(the national figures in the data end in 2023\)"):
+        backtest.check_scorable(obs, ["fai"], [2024, 2025, 2026])
+    with pytest.raises(InputError, match="first_year is after backtest.last_year"):
+        backtest.check_scorable(obs, ["fai"], [])
