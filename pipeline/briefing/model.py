@@ -203,6 +203,27 @@ def backtest_trust(indicator: str, month: int, year: int, path: Path = BACKTEST,
 RELIABILITY_MIN_CASES = 30  # a decile with fewer earlier cases says too little to be quoted
 
 
+def _earlier_ordinary_probabilities(path: Path, year: int, shock_years=None) -> pd.DataFrame | None:
+    """The national backtest's default P(met) and outcome per case and threshold, ordinary years before ``year``
+    (the record a briefing of ``year`` may quote); None without a readable backtest table."""
+    from ..backtest import load_shock_years
+    from ..backtest_metrics import long_probabilities
+    from ..scoring import ORDINARY, regime
+
+    if not path.exists():
+        return None
+    try:
+        bt = pd.read_csv(path)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    if not {"method", "year", "indicator", "month"} <= set(bt.columns):
+        return None
+    bt = bt[(bt.method == "default") & (bt.year < year)]
+    shocks = load_shock_years() if shock_years is None else shock_years
+    long = long_probabilities(bt[regime(bt.year, shocks) == ORDINARY])
+    return long[(long.method == "default") & long.p_met.notna() & long.met.notna()]
+
+
 def reliability_at(p_met: float, year: int, path: Path = BACKTEST, shock_years=None,
                    min_cases: int = RELIABILITY_MIN_CASES) -> dict | None:
     """How often the national backtest's default P(met) in the same tenth as ``p_met`` came true, in the ordinary
@@ -211,23 +232,11 @@ def reliability_at(p_met: float, year: int, path: Path = BACKTEST, shock_years=N
     The reader's check on a probability: in ordinary years the middle probabilities have come true less often
     than stated (benchmarks/README.md), and the briefing says so next to each one.
     """
-    from ..backtest import load_shock_years
-    from ..backtest_metrics import long_probabilities
-    from ..scoring import ORDINARY, regime
-
-    if p_met is None or not math.isfinite(float(p_met)) or not path.exists():
+    if p_met is None or not math.isfinite(float(p_met)):
         return None
-    try:
-        bt = pd.read_csv(path)
-    except (ValueError, pd.errors.ParserError):
+    long = _earlier_ordinary_probabilities(path, year, shock_years)
+    if long is None:
         return None
-    if not {"method", "year"} <= set(bt.columns):
-        return None
-    bt = bt[(bt.method == "default") & (bt.year < year)]
-    shocks = load_shock_years() if shock_years is None else shock_years
-    bt = bt[regime(bt.year, shocks) == ORDINARY]
-    long = long_probabilities(bt)
-    long = long[(long.method == "default") & long.p_met.notna() & long.met.notna()]
     tenth = min(int(float(p_met) * 10), 9)
     same = long[(long.p_met * 10).astype(int).clip(upper=9) == tenth]
     if len(same) < min_cases:
@@ -248,23 +257,10 @@ def target_record_at(indicator: str, month: int, year: int, path: Path = BACKTES
     were seldom reached, so it reads "too optimistic"; on the national GDP target itself the model has been cautious.
     The reader should see both. None when fewer than ``min_years`` such years.
     """
-    from ..backtest import load_shock_years
-    from ..backtest_metrics import long_probabilities
-    from ..scoring import ORDINARY, regime
-
-    if not path.exists():
+    long = _earlier_ordinary_probabilities(path, year, shock_years)
+    if long is None:
         return None
-    try:
-        bt = pd.read_csv(path)
-    except (ValueError, pd.errors.ParserError):
-        return None
-    if not {"method", "year", "indicator", "month"} <= set(bt.columns):
-        return None
-    bt = bt[(bt.method == "default") & (bt.year < year) & (bt.indicator == indicator) & (bt.month == month)]
-    shocks = load_shock_years() if shock_years is None else shock_years
-    bt = bt[regime(bt.year, shocks) == ORDINARY]
-    long = long_probabilities(bt)
-    long = long[(long.method == "default") & (long.kind == "target") & long.p_met.notna() & long.met.notna()]
+    long = long[(long.indicator == indicator) & (long.month == month) & (long.kind == "target")]
     long = long.sort_values("year").drop_duplicates("year", keep="last")
     if len(long) < min_years:
         return None
