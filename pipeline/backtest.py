@@ -204,9 +204,8 @@ def _sorted_summary_rows(x: np.ndarray, actual: float, thr: list[dict]) -> list[
 
 def _brier(summary: dict, base: dict, n_thresholds: int) -> float:
     """Mean Brier score of a candidate's P(met) over the case's thresholds (NaN without any)."""
-    if not n_thresholds:
-        return math.nan
-    return float(np.mean([(summary[f"p_met_{i}"] - base[f"met_{i}"]) ** 2 for i in range(n_thresholds)]))
+    return scoring.brier([summary[f"p_met_{i}"] for i in range(n_thresholds)],
+                         [base[f"met_{i}"] for i in range(n_thresholds)])
 
 
 CHOICE_LOSSES = ("crps", "brier")

@@ -8,10 +8,10 @@ import yaml
 
 from conftest import ROOT
 
-# `python -m pipeline COMMAND` runs pipeline/__main__.py, which imports the command's module (pipeline/__main__.py)
-COMMAND_MODULES = {"ingest": "pipeline.ingest", "track-record": "pipeline.track_record", "targets": "pipeline.targets",
-                   "forecast": "pipeline.forecast", "backtest": "pipeline.backtest", "briefing": "pipeline.briefing",
-                   "scoreboard": "pipeline.scoreboard"}
+from pipeline.__main__ import COMMANDS
+
+# `python -m pipeline COMMAND` runs pipeline/__main__.py, which imports the command's module
+COMMAND_MODULES = {name: module for name, (module, _) in COMMANDS.items()}
 
 
 def module_file(root: Path, name: str) -> Path | None:

@@ -203,15 +203,29 @@ def backtest_trust(indicator: str, month: int, year: int, path: Path = BACKTEST,
 RELIABILITY_MIN_CASES = 30  # a decile with fewer earlier cases says too little to be quoted
 
 
+_PROBABILITIES: dict = {}  # (file, its size and time, year, shock years) -> the table: read once per briefing
+
+
 def _earlier_ordinary_probabilities(path: Path, year: int, shock_years=None) -> pd.DataFrame | None:
     """The national backtest's default P(met) and outcome per case and threshold, ordinary years before ``year``
-    (the record a briefing of ``year`` may quote); None without a readable backtest table."""
+    (the record a briefing of ``year`` may quote); None without a readable backtest table. Callers only filter it."""
     from ..backtest import load_shock_years
-    from ..backtest_metrics import long_probabilities
-    from ..scoring import ORDINARY, regime
 
     if not path.exists():
         return None
+    shocks = tuple(load_shock_years() if shock_years is None else shock_years)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, int(year), shocks)
+    if key not in _PROBABILITIES:
+        _PROBABILITIES.clear()
+        _PROBABILITIES[key] = _read_earlier_ordinary_probabilities(path, year, shocks)
+    return _PROBABILITIES[key]
+
+
+def _read_earlier_ordinary_probabilities(path: Path, year: int, shocks: tuple) -> pd.DataFrame | None:
+    from ..backtest_metrics import long_probabilities
+    from ..scoring import ORDINARY, regime
+
     try:
         bt = pd.read_csv(path)
     except (ValueError, pd.errors.ParserError):
@@ -219,8 +233,7 @@ def _earlier_ordinary_probabilities(path: Path, year: int, shock_years=None) -> 
     if not {"method", "year", "indicator", "month"} <= set(bt.columns):
         return None
     bt = bt[(bt.method == "default") & (bt.year < year)]
-    shocks = load_shock_years() if shock_years is None else shock_years
-    long = long_probabilities(bt[regime(bt.year, shocks) == ORDINARY])
+    long = long_probabilities(bt[regime(bt.year, list(shocks)) == ORDINARY])
     return long[(long.method == "default") & long.p_met.notna() & long.met.notna()]
 
 
