@@ -17,7 +17,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import annual, backtest_annual, registry, track_record  # noqa: E402
+from pipeline.model import annual, track_record
+from pipeline.evaluation import annual_backtest as backtest_annual
+from pipeline.sources import registry
 from pipeline.paths import OBSERVATIONS, TARGETS  # noqa: E402
 
 

@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import paths, targets  # noqa: E402
-from pipeline.reports import identify, parse_report, read_report  # noqa: E402
+from pipeline import paths
+from pipeline.sources import targets
+from pipeline.sources.reports import identify, parse_report, read_report  # noqa: E402
 
 N_REPORTS = 31
 

@@ -26,7 +26,8 @@ def main() -> None:
     ap.add_argument("--year", type=int, default=2024)
     ap.add_argument("--as-of", default="2024-09")
     args = ap.parse_args()
-    from pipeline import data, registry, scoreboard as sb
+    from pipeline.sources import data, registry
+    from pipeline.presentation import scoreboard as sb
 
     provinces = [r for r in sb.regions_with_targets(data.load_targets(), args.year)
                  if registry.region(r).level == "province"]

@@ -21,8 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import paths, targets  # noqa: E402
-from pipeline.reports import parse_report, read_report, score  # noqa: E402
+from pipeline import paths
+from pipeline.sources import targets
+from pipeline.sources.reports import parse_report, read_report, score  # noqa: E402
 
 PROVINCES = ("beijing", "guangdong", "henan", "sichuan", "yunnan", "zhejiang")
 N_REPORTS = 31

@@ -11,15 +11,15 @@ import os
 import sys
 
 COMMANDS = {
-    "validate": ("pipeline.validate", "check raw files; one line per problem as PATH:ROW:COLUMN: message"),
-    "ingest": ("pipeline.ingest", "DVC stage: validate data/raw and write tidy tables to data/processed"),
-    "import-portal": ("pipeline.importers.nbs_portal", "convert a statistics-portal export to the raw indicator schema"),
-    "targets": ("pipeline.targets", "extract targets from a work report text (or run the targets stage)"),
-    "forecast": ("pipeline.forecast", "forecast full-year outcomes and P(target met) as of a month"),
-    "backtest": ("pipeline.backtest", "rolling-origin backtest of the forecasters"),
-    "briefing": ("pipeline.briefing", "run one briefing notebook outside DVC"),
-    "scoreboard": ("pipeline.scoreboard", "one page with P(met) of every region's main targets in a year"),
-    "track-record": ("pipeline.track_record", "a region's record against its targets"),
+    "validate": ("pipeline.sources.validate", "check raw files; one line per problem as PATH:ROW:COLUMN: message"),
+    "ingest": ("pipeline.sources.ingest", "DVC stage: validate data/raw and write tidy tables to data/processed"),
+    "import-portal": ("pipeline.sources.portal", "convert a statistics-portal export to the raw indicator schema"),
+    "targets": ("pipeline.sources.targets", "extract targets from a work report text (or run the targets stage)"),
+    "forecast": ("pipeline.model.forecast.stage", "forecast full-year outcomes and P(target met) as of a month"),
+    "backtest": ("pipeline.evaluation.backtest.stage", "rolling-origin backtest of the forecasters"),
+    "briefing": ("pipeline.presentation.briefing", "run one briefing notebook outside DVC"),
+    "scoreboard": ("pipeline.presentation.scoreboard", "one page with P(met) of every region's main targets in a year"),
+    "track-record": ("pipeline.model.track_record", "a region's record against its targets"),
 }
 
 
@@ -54,9 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def known_mistakes() -> tuple[type[BaseException], ...]:
     """Exception types that mean a user mistake (imported late: start-up stays fast)."""
-    from .errors import InputError
-    from .registry import UnknownName
-    from .validate import RawDataError
+    from pipeline.errors import InputError
+    from pipeline.sources.registry import UnknownName
+    from pipeline.sources.validate import RawDataError
 
     return InputError, UnknownName, RawDataError, OSError
 
@@ -67,9 +67,9 @@ def report_mistake(command: str, exc: BaseException) -> int:
     Only the types of known_mistakes() get here; any other exception is a bug and keeps its traceback.
     An OSError (a file that cannot be read) is printed with its type, so a bug is not mistaken for a typo.
     """
-    from .errors import InputError
-    from .registry import UnknownName
-    from .validate import RawDataError
+    from pipeline.errors import InputError
+    from pipeline.sources.registry import UnknownName
+    from pipeline.sources.validate import RawDataError
 
     if isinstance(exc, RawDataError):
         lines, code = [str(p) for p in exc.problems], 1

@@ -12,9 +12,9 @@ import argparse
 import csv
 from pathlib import Path
 
-from pipeline import registry
+from pipeline.sources import registry
 from pipeline.paths import RAW_INDICATORS, RAW_TARGETS, RAW_TARGETS_DIR, REGISTRIES
-from pipeline.schema import RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS
+from pipeline.sources.schema import RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS
 
 COMPILED = {
     "NBS export via Pajat66": "compiled copy: NBS data-portal export in GitHub Pajat66/rmb-oil-price-transmission-china",
@@ -250,7 +250,7 @@ def city_registry_rows(codes: list[str]) -> list[dict]:
 
 def national_gdp_levels(shared: Path) -> list[dict]:
     """Quarterly GDP at current prices (亿元) from the NBS portal export: the seasonal profile of GDP."""
-    from pipeline.importers.nbs_portal import read_portal
+    from pipeline.sources.portal import read_portal
 
     table, problems = read_portal(shared / "formats" / "nbs_quarterly_gdp_current_prices.csv", vintage="latest",
                                   source="NBS data portal, quarterly GDP at current prices (English export); "

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import annual, backtest_annual
+from pipeline.model import annual
+from pipeline.evaluation import annual_backtest as backtest_annual
 
 REGIONS = ["hunan", "hubei", "henan", "jiangxi", "anhui", "guangdong", "sichuan", "shandong"]
 BASE_PP = {"hunan": -1.0, "hubei": 1.5, "henan": 1.0, "jiangxi": 0.8, "anhui": 1.2, "guangdong": 2.0,
@@ -270,7 +271,7 @@ def test_anchored_spread_is_the_rms_of_ordinary_year_changes():
 
 
 def test_non_gdp_target_gets_p_met_in_january():
-    from pipeline import forecast
+    from pipeline.model import forecast
 
     obs, targets = _retail_frames()
     cfg = forecast.Config(n_draws=2000)
@@ -285,7 +286,7 @@ def test_non_gdp_target_gets_p_met_in_january():
 def test_a_target_without_an_estimate_says_why():
     """No P(met) is shown as a dash with its reason: no outcome of last year to start from, or no history of
     the indicator to learn a spread from (the output names which)."""
-    from pipeline import forecast
+    from pipeline.model import forecast
 
     obs, targets = _retail_frames()
     extra = pd.DataFrame([
@@ -314,7 +315,7 @@ def test_annual_model_takes_the_backtests_choice_for_the_regions_level(monkeypat
     (``annual_choice.json``), so the record a briefing cites is the record of the model it shows."""
     import json
 
-    from pipeline import forecast
+    from pipeline.model import forecast
 
     path = tmp_path / "annual_choice.json"
     path.write_text(json.dumps({"province": {"candidate": "gap_constant", "region_features": ["shrunk_mean_pp"],
@@ -323,7 +324,7 @@ def test_annual_model_takes_the_backtests_choice_for_the_regions_level(monkeypat
     assert annual.live_choice(path) == {"province": {"region_features": ["shrunk_mean_pp"], "spread_model": "constant",
                                                      "spread_factor": 0.86}}
     assert annual.live_choice(tmp_path / "missing.json") == {}
-    monkeypatch.setattr(forecast, "ANNUAL_CHOICE", path)
+    monkeypatch.setattr(forecast.engine, "ANNUAL_CHOICE", path)  # where the engine reads it
     seen = {}
 
     def fake_draws(panel, region, indicator, year, month, n_draws, seed, params):

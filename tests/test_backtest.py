@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import backtest, backtest_metrics as bm, forecasters as fc
+from pipeline.evaluation import backtest, metrics as bm
+from pipeline.model import forecasters as fc
 
 PARAMS = {"candidates": {"weights": [{"empirical_drift": 1.0}], "combine_methods": ["quantile"],
                          "spread_scales": [1.0, 0.5]}}
@@ -90,7 +91,7 @@ def test_widening_rule_and_its_nested_choice_by_hand():
 
 
 def test_year_configs_carry_each_years_nested_default():
-    from pipeline.forecast import Config
+    from pipeline.model.forecast import Config
 
     a, b = backtest.candidates(PARAMS, "fai")
     choices = pd.DataFrame([dict(indicator="fai", year=2010, candidate=a.label, tail_weight=0.0),
@@ -189,7 +190,7 @@ def test_recalibration_of_a_year_is_fitted_on_earlier_years_only():
 def test_live_forecast_takes_the_backtest_choice_else_the_fixed_fallback(tmp_path):
     import json
 
-    from pipeline.forecast import Config
+    from pipeline.model.forecast import Config
 
     path = tmp_path / "default_choice.json"
     path.write_text(json.dumps({"indicators": {"fai": {"weights": {"state_space": 1.0}, "combine_method": "mixture",
@@ -211,7 +212,7 @@ def test_live_forecast_takes_the_backtest_choice_else_the_fixed_fallback(tmp_pat
 
 
 def test_sorted_quantiles_interpolate_like_numpy_linear():
-    from pipeline.backtest import _sorted_quantiles
+    from pipeline.evaluation.backtest.evaluate import _sorted_quantiles
 
     x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
     # hand-computed: position p * (n - 1) = 0.4, 2.0, 3.6, 4.0
@@ -219,7 +220,7 @@ def test_sorted_quantiles_interpolate_like_numpy_linear():
 
 
 def test_sorted_summary_row_counts_ties_by_the_qualifier():
-    from pipeline.backtest import _sorted_summary_row
+    from pipeline.evaluation.backtest.evaluate import _sorted_summary_row
 
     x = np.array([1.0, 2.0, 2.0, 3.0])
     row = _sorted_summary_row(x, 2.0, [dict(threshold=2.0, strict=False), dict(threshold=2.0, strict=True)])
@@ -231,7 +232,7 @@ def test_sorted_summary_row_counts_ties_by_the_qualifier():
 
 
 def test_sorted_summary_rows_equal_the_one_row_version_on_each_row():
-    from pipeline.backtest import _sorted_quantiles, _sorted_quantiles_rows, _sorted_summary_row, _sorted_summary_rows
+    from pipeline.evaluation.backtest.evaluate import _sorted_quantiles, _sorted_quantiles_rows, _sorted_summary_row, _sorted_summary_rows
 
     rows = np.sort(np.random.default_rng(3).normal(5.0, 1.0, (3, 400)), axis=1)
     thr = [dict(threshold=5.0, strict=False), dict(threshold=rows[1, 200], strict=True)]
@@ -262,8 +263,8 @@ def test_the_nested_choice_minimises_the_loss_params_name():
 def test_a_candidate_brier_score_is_the_mean_over_the_case_thresholds():
     summary = {"p_met_0": 0.9, "p_met_1": 0.2}
     base = {"met_0": 1.0, "met_1": 1.0}
-    assert backtest._brier(summary, base, 2) == pytest.approx((0.01 + 0.64) / 2)
-    assert np.isnan(backtest._brier({}, {}, 0))
+    assert backtest.evaluate._brier(summary, base, 2) == pytest.approx((0.01 + 0.64) / 2)
+    assert np.isnan(backtest.evaluate._brier({}, {}, 0))
 
 
 def test_an_unknown_choice_loss_is_one_line_naming_the_setting():

@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import annual, backtest_annual, scoring
+from pipeline.model import annual
+from pipeline.evaluation import annual_backtest as backtest_annual, scoring
 from test_annual import PARAMS, REGIONS, _fixture, _gap_fixture
 
 

@@ -14,7 +14,7 @@ import yaml
 from PIL import Image
 
 from conftest import ROOT
-from pipeline import backtest_plots as bp
+from pipeline.presentation import backtest_plots as bp
 
 
 def _by_month(with_regime: bool) -> pd.DataFrame:

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from pipeline import briefing
+from pipeline.presentation import briefing
 from pipeline.__main__ import main
-from pipeline.briefing import model, runner as brun
+from pipeline.presentation.briefing import model, runner as brun
 
 # --- the request, before anything is written -------------------------------------------------------
 
@@ -44,7 +44,7 @@ def test_region_names_as_people_write_them():
 # --- params.yaml briefings and dvc.yaml -------------------------------------------------------------
 
 def test_briefings_entries_and_their_keys(tmp_path):
-    from pipeline.forecast import Config
+    from pipeline.model.forecast import Config
 
     cfg = Config.load()
     assert {"xiangjiang-2024-09", "hunan-2024-06", "changsha-2024-09", "china-2023-12"} <= set(cfg.briefings)
@@ -229,7 +229,7 @@ def test_cjk_font_resolves_without_fallback_warning(tmp_path):
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
-    from pipeline.plots import use_cjk_font
+    from pipeline.presentation.plots import use_cjk_font
 
     name = use_cjk_font()
     path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
@@ -260,7 +260,7 @@ def test_a_second_checkout_runs_its_own_code(tmp_path):
         if src.is_file():
             (copy / f.decode()).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, copy / f.decode())
-    zh = copy / "pipeline" / "i18n" / "zh.yaml"
+    zh = copy / "pipeline" / "presentation" / "i18n" / "zh.yaml"
     zh.write_text(zh.read_text(encoding="utf-8").replace('title: "{region}', 'title: "第二检出副本{region}', 1),
                   encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "briefing", "--region", "xiangjiang", "--as-of", "2024-09"],

@@ -5,7 +5,7 @@ import re
 
 from fontTools.ttLib import TTFont
 
-from pipeline.briefing import fonts
+from pipeline.presentation.briefing import fonts
 
 
 def _embedded_font(html: str) -> TTFont:

@@ -11,7 +11,7 @@ import pytest
 from nbformat import v4
 
 from conftest import ROOT
-from pipeline.briefing import inprocess
+from pipeline.presentation.briefing import inprocess
 
 CELLS = [
     "x = 41",
@@ -88,7 +88,7 @@ def test_same_outputs_as_a_jupyter_kernel(tmp_path):
 def test_warnings_and_stderr_become_a_stderr_stream(tmp_path):
     """In a process of its own: pytest would catch the warning before the notebook saw it."""
     src = _notebook(tmp_path, ["import sys, warnings\nsys.stderr.write('e1 ')\nwarnings.warn('careful')\nprint('o')"])
-    script = ("import json, sys, papermill as pm; from pipeline.briefing import inprocess; "
+    script = ("import json, sys, papermill as pm; from pipeline.presentation.briefing import inprocess; "
               f"nb = pm.execute_notebook({str(src)!r}, {str(tmp_path / 'out.ipynb')!r}, kernel_name='python3', "
               "engine_name=inprocess.NAME, progress_bar=False); print(json.dumps(nb.cells[1].outputs))")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipeline import registry
-from pipeline.briefing import fmt, render, text
+from pipeline.sources import registry
+from pipeline.presentation.briefing import fmt, render, text
 
 # --- numbers ---------------------------------------------------------------------------------------
 

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from conftest import SHARED
-from pipeline import ingest
+from pipeline.sources import ingest
 from pipeline.paths import RAW, RAW_INDICATORS, RAW_REPORTS, RAW_TARGETS
-from pipeline.schema import RAW_INDICATOR_COLUMNS
-from pipeline.validate import load_limits, validate_paths
+from pipeline.sources.schema import RAW_INDICATOR_COLUMNS
+from pipeline.sources.validate import load_limits, validate_paths
 
 RAW_FILES = sorted(RAW_INDICATORS.glob("*.csv"))
 

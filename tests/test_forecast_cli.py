@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, write
-from pipeline import data, forecast
+from pipeline.sources import data
+from pipeline.model import forecast, growth
 
 HEADER = "region,indicator,period,measure,value,unit,vintage,source,note\n"
 CONTRACT = ["region", "indicator", "year", "as_of", "method", "latest_ytd_pct", "mean_pct", "q05_pct", "q10_pct",
@@ -120,7 +121,7 @@ def test_relative_target_uses_gdp_draws(obs, cfg):
     assert gdp.p_met_tolerant >= gdp.p_met
     assert iva.qualifier == "above" and 0 <= iva.p_met <= 1
     assert iva.required_rest_pct == pytest.approx(
-        forecast.growth.required_growth_pct(iva.latest_ytd_pct, gdp.q50_pct, iva.share_through_pct / 100), abs=0.05)
+        growth.required_growth_pct(iva.latest_ytd_pct, gdp.q50_pct, iva.share_through_pct / 100), abs=0.05)
 
 
 def test_region_without_figures_falls_back_to_the_annual_model(obs, cfg):
@@ -172,7 +173,7 @@ def test_add_keeps_what_the_file_does_not_give(obs):
 
 
 def test_add_same_value_is_silent_and_different_value_is_a_conflict(obs):
-    from pipeline.validate import RawDataError
+    from pipeline.sources.validate import RawDataError
 
     row = obs[(obs.region == "china") & (obs.indicator == "industrial_va") & (obs.period == "2023-09")
               & (obs.vintage == "first")].assign(raw_file="new.csv", raw_row=2)

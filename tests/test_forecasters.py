@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import forecasters as F
-from pipeline import growth
-from pipeline import qualifiers
+from pipeline.model import forecasters as F
+from pipeline.model import distributions as D
+from pipeline.model import growth
+from pipeline.sources import qualifiers
 
 N = 2000
 
@@ -196,65 +197,65 @@ def test_bridge_no_look_ahead_and_insufficient_data():
 
 def test_combine_mixture_and_quantile():
     draws = {"a": np.zeros(1000), "b": np.full(1000, 10.0), "c": np.full(1000, 99.0)}
-    mixed = F.combine(draws, {"a": 0.25, "b": 0.75, "c": 0.0}, seed=1)
+    mixed = D.combine(draws, {"a": 0.25, "b": 0.75, "c": 0.0}, seed=1)
     assert len(mixed) == 1000 and np.mean(mixed == 10.0) == pytest.approx(0.75) and 99.0 not in mixed
-    np.testing.assert_array_equal(mixed, F.combine(draws, {"a": 0.25, "b": 0.75}, seed=1))
-    pooled = F.combine(draws, {"a": 1.0, "b": 3.0}, method="quantile")
+    np.testing.assert_array_equal(mixed, D.combine(draws, {"a": 0.25, "b": 0.75}, seed=1))
+    pooled = D.combine(draws, {"a": 1.0, "b": 3.0}, method="quantile")
     np.testing.assert_allclose(pooled, 7.5)
-    np.testing.assert_array_equal(np.sort(F.combine(draws, {"b": 1.0})), draws["b"])
+    np.testing.assert_array_equal(np.sort(D.combine(draws, {"b": 1.0})), draws["b"])
     with pytest.raises(ValueError):
-        F.combine(draws, {"z": 1.0})
+        D.combine(draws, {"z": 1.0})
 
 
 def test_borrow_shifts_the_parent_to_the_local_level_and_widens():
     parent = np.random.default_rng(0).normal(6.0, 1.0, 20000)
-    draws, share = F.borrow(parent, local_latest=8.0, parent_latest=5.5, widen_pp=1.0, seed=1)
+    draws, share = D.borrow(parent, local_latest=8.0, parent_latest=5.5, widen_pp=1.0, seed=1)
     assert share == 1.0
     assert draws.mean() == pytest.approx(8.5, abs=0.05)
     assert draws.std() == pytest.approx(math.sqrt(2.0), abs=0.05)
     own = np.full(20000, 3.0)
-    mixed, share = F.borrow(parent, 8.0, 5.5, 1.0, own_draws=own, own_years=5, credibility_years=5.0)
+    mixed, share = D.borrow(parent, 8.0, 5.5, 1.0, own_draws=own, own_years=5, credibility_years=5.0)
     assert share == pytest.approx(0.5)
     assert np.mean(mixed == 3.0) == pytest.approx(0.5)
 
 
 def test_p_met_thresholds_and_tolerance():
     x = np.array([4.0, 4.8, 5.0, 5.2, 6.0])
-    assert F.p_met(x, 5.0, "at_least") == (0.6, 0.6)
-    assert F.p_met(x, 5.0, "以上") == (0.6, 0.6)
-    assert F.p_met(x, 5.0, "about", tolerance=0.3) == (0.6, 0.8)
-    assert F.p_met(x, 5.0, "exceed") == (0.4, 0.6)
-    assert F.p_met(x, 5.0, "at_most", tolerance=0.3) == (0.6, 0.8)
-    assert F.p_met(x - 5.0, None, "positive") == (0.4, 0.4)
-    assert all(math.isnan(p) for p in F.p_met(x, None, "at_least"))
+    assert D.p_met(x, 5.0, "at_least") == (0.6, 0.6)
+    assert D.p_met(x, 5.0, "以上") == (0.6, 0.6)
+    assert D.p_met(x, 5.0, "about", tolerance=0.3) == (0.6, 0.8)
+    assert D.p_met(x, 5.0, "exceed") == (0.4, 0.6)
+    assert D.p_met(x, 5.0, "at_most", tolerance=0.3) == (0.6, 0.8)
+    assert D.p_met(x - 5.0, None, "positive") == (0.4, 0.4)
+    assert all(math.isnan(p) for p in D.p_met(x, None, "at_least"))
     with pytest.raises(ValueError):
-        F.p_met(x, 5.0, "no such wording")
+        D.p_met(x, 5.0, "no such wording")
 
 
 def test_p_met_relative_targets_compare_draw_by_draw():
     gdp = np.random.default_rng(0).normal(5.0, 1.0, 1000)
     income = gdp + np.where(np.arange(1000) < 300, 0.5, -0.1)  # faster than GDP in 30 % of the draws
-    strict, tolerant = F.p_met(income, None, "above", relative_draws=gdp, tolerance=0.2)
+    strict, tolerant = D.p_met(income, None, "above", relative_draws=gdp, tolerance=0.2)
     assert strict == pytest.approx(0.3) and tolerant == 1.0
-    assert F.p_met(gdp, None, "above", relative_draws=gdp).strict == 0.0
-    assert F.p_met(gdp, None, "in_step", relative_draws=gdp).strict == 1.0
-    assert F.p_met(gdp, None, "above", relative_draws=4.0).strict == pytest.approx(np.mean(gdp > 4.0))
-    assert all(math.isnan(p) for p in F.p_met(gdp, None, "above"))
+    assert D.p_met(gdp, None, "above", relative_draws=gdp).strict == 0.0
+    assert D.p_met(gdp, None, "in_step", relative_draws=gdp).strict == 1.0
+    assert D.p_met(gdp, None, "above", relative_draws=4.0).strict == pytest.approx(np.mean(gdp > 4.0))
+    assert all(math.isnan(p) for p in D.p_met(gdp, None, "above"))
     with pytest.raises(ValueError):
-        F.p_met(gdp, None, "above", relative_draws=gdp[:10])
+        D.p_met(gdp, None, "above", relative_draws=gdp[:10])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.floats(-5, 15), st.floats(-5, 15), st.sampled_from(qualifiers.CODES), st.floats(0, 1), st.floats(-5, 15))
 def test_p_met_on_one_draw_agrees_with_qualifiers_met(outcome, target, code, tol, relative):
-    p = F.p_met(np.array([outcome]), target, code, relative_draws=np.array([relative]), tolerance=tol)
+    p = D.p_met(np.array([outcome]), target, code, relative_draws=np.array([relative]), tolerance=tol)
     for prob, tolerant in zip(p, (False, True)):
         expected = qualifiers.met(outcome, target, code, relative_outcome=relative, tolerance=tol, tolerant=tolerant)
         assert prob == float(expected)
 
 
 def test_summarize():
-    s = F.summarize(np.arange(101, dtype=float))
+    s = D.summarize(np.arange(101, dtype=float))
     assert list(s) == ["mean", "q05", "q10", "q25", "q50", "q75", "q90", "q95"]
     assert s["mean"] == 50.0 and s["q05"] == 5.0 and s["q95"] == 95.0
 
@@ -274,20 +275,20 @@ def test_history_from_observations_prefers_first_release():
 
 def test_rescale_moves_draws_about_the_median():
     # median of {1, 2, 3, 10} is 2.5; half the distance to it: 1.75, 2.25, 2.75, 6.25
-    assert F.rescale(np.array([1.0, 2.0, 3.0, 10.0]), 0.5).tolist() == [1.75, 2.25, 2.75, 6.25]
+    assert D.rescale(np.array([1.0, 2.0, 3.0, 10.0]), 0.5).tolist() == [1.75, 2.25, 2.75, 6.25]
 
 
 def test_heavier_tails_by_hand_on_four_draws():
     # n = 4: normal scores of (i + 0.5) / 4 are -+1.15035 and -+0.31864; with h = 0.5 the factors are
     # exp(0.25 (z^2 - 1.28155^2)) = 0.92333 (outer) and 0.68031 (inner), applied about the median 2.5
-    out = F.heavier_tails(np.array([10.0, 1.0, 3.0, 2.0]), 0.5)
+    out = D.heavier_tails(np.array([10.0, 1.0, 3.0, 2.0]), 0.5)
     assert out == pytest.approx([9.42498, 1.11500, 2.84015, 2.15985], abs=1e-4)
-    assert F.heavier_tails(np.array([10.0, 1.0, 3.0, 2.0]), 0.0).tolist() == [10.0, 1.0, 3.0, 2.0]
+    assert D.heavier_tails(np.array([10.0, 1.0, 3.0, 2.0]), 0.0).tolist() == [10.0, 1.0, 3.0, 2.0]
 
 
 def test_heavier_tails_keep_the_median_and_the_80pct_band_and_narrow_the_50pct_band():
     x = np.random.default_rng(0).standard_normal(200_001)
-    y = F.heavier_tails(x, 0.5)
+    y = D.heavier_tails(x, 0.5)
     assert (np.argsort(y, kind="stable") == np.argsort(x, kind="stable")).all()  # order kept
     assert np.median(y) == pytest.approx(np.median(x), abs=1e-9)
     assert np.quantile(y, [0.1, 0.9]) == pytest.approx(np.quantile(x, [0.1, 0.9]), abs=0.01)
@@ -313,13 +314,13 @@ def test_shock_gap_only_outside_the_historical_range_of_jumps():
 
 
 def test_shock_reversion_spreads_draws_between_path_and_last_year():
-    out = F.shock_reversion(np.zeros(20000), 8.0, seed=3)
+    out = D.shock_reversion(np.zeros(20000), 8.0, seed=3)
     assert out.min() >= 0.0 and out.max() <= 8.0
     assert np.quantile(out, 0.5) == pytest.approx(4.0, abs=0.15)  # Uniform(0, 8): median 4
 
 
 def test_gdp_profile_uses_only_levels_public_in_the_year():
-    from pipeline.forecast import gdp_profile
+    from pipeline.model.forecast import gdp_profile
 
     def levels(year, vintage):
         return [dict(region="china", indicator="gdp", measure="ytd_level", year=year, month=m, vintage=vintage,
@@ -337,9 +338,9 @@ def test_gdp_profile_uses_only_levels_public_in_the_year():
 def test_recalibrate_moves_every_exceedance_probability_by_the_logistic_map():
     # a = ln(1/3), b = 1: a 50% chance becomes sigmoid(ln(1/3)) = 1/4; a = 0, b = 1 leaves the draws alone
     draws = np.arange(1000, dtype=float)
-    out = F.recalibrate(draws, math.log(1 / 3), 1.0)
+    out = D.recalibrate(draws, math.log(1 / 3), 1.0)
     assert np.mean(out >= 499.5) == pytest.approx(0.25, abs=0.002)
-    assert F.recalibrate(draws[::-1], 0.0, 1.0).tolist() == draws.tolist()
+    assert D.recalibrate(draws[::-1], 0.0, 1.0).tolist() == draws.tolist()
 
 
 def test_fit_recalibration_by_hand():
@@ -347,14 +348,14 @@ def test_fit_recalibration_by_hand():
     # so a = -ln 3 = -1.0986 and b = 2 ln 3 / ln 4 = 1.5850 (the saturated fit)
     p = [0.5] * 4 + [0.8] * 4
     met = [1, 0, 0, 0, 1, 1, 1, 0]
-    a, b = F.fit_recalibration(p, met)
+    a, b = D.fit_recalibration(p, met)
     assert a == pytest.approx(-math.log(3), abs=1e-4)
     assert b == pytest.approx(2 * math.log(3) / math.log(4), abs=1e-4)
-    assert F.fit_recalibration([0.3, 0.6], [1, 1]) == (0.0, 1.0)  # nothing to learn from one outcome
+    assert D.fit_recalibration([0.3, 0.6], [1, 1]) == (0.0, 1.0)  # nothing to learn from one outcome
 
 
 def test_year_by_month_keeps_the_last_row_of_a_repeated_period():
-    from pipeline.forecasters import year_by_month
+    from pipeline.model.forecasters import year_by_month
 
     h = pd.DataFrame({"year": [2020, 2020, 2021, 2020], "month": [3, 12, 3, 3], "ytd_growth_pct": [1.0, 2.0, 3.0, 4.0]})
     wide = year_by_month(h)
@@ -364,7 +365,7 @@ def test_year_by_month_keeps_the_last_row_of_a_repeated_period():
 
 
 def test_history_prefers_the_first_release_and_skips_other_series():
-    from pipeline.forecasters import history_from_observations
+    from pipeline.model.forecasters import history_from_observations
 
     obs = pd.DataFrame({
         "region": ["china", "china", "china", "hunan", "china"],

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from pipeline import growth
+from pipeline.model import growth
 
 growth_pct = st.floats(-40.0, 80.0, allow_nan=False)
 weight = st.floats(0.05, 10.0, allow_nan=False)
@@ -212,7 +212,7 @@ def test_two_year_average_history_matches_same_month_a_year_earlier():
 
 
 def test_aggregate_profile_memo_hands_out_copies():
-    from pipeline import growth
+    from pipeline.model import growth
 
     monthly = pd.Series(1.0 / 12.0, index=pd.Index(range(1, 13), name="month"))
     first = growth.aggregate_profile(monthly, [3, 6, 9, 12])

@@ -1,7 +1,7 @@
 """The string catalogues: same keys in every language, lookups fail loudly."""
 import pytest
 
-from pipeline import i18n
+from pipeline.presentation import i18n
 
 
 def _keys(node, prefix=""):

@@ -8,7 +8,7 @@ import papermill as pm
 import pytest
 
 from conftest import ROOT
-from pipeline import explore as ex
+from pipeline.presentation import explore as ex
 
 GLYPH = re.compile(r"Glyph \d+ .*missing from")
 

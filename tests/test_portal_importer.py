@@ -2,8 +2,8 @@
 import pytest
 
 from conftest import SHARED, write
-from pipeline.importers.nbs_portal import parse_period, read_portal
-from pipeline.validate import check_indicator_rows, RawTable
+from pipeline.sources.portal import parse_period, read_portal
+from pipeline.sources.validate import check_indicator_rows, RawTable
 
 EN = ("\ufeffDatabase：Quarterly \nTime：3Q 2023-4Q 2023 \n"
       "Indicators\t,4Q 2023\t,3Q 2023\t,\n"
@@ -151,13 +151,13 @@ def test_python_only_number_in_a_cell(tmp_path):
 
 
 def test_unknown_rows_are_listed_by_name(tmp_path):
-    from pipeline.importers.nbs_portal import unmapped_lines
+    from pipeline.sources.portal import unmapped_lines
 
     path = write(tmp_path / "extra.csv", ZH.replace("固定资产", "房地产开发投资累计增长(%),-10.1,-10.2\n固定资产"))
     table, problems = read_portal(path)
     assert problems == []
     assert unmapped_lines(path, table) == [
-        f"{path}:6:-: skipped row '房地产开发投资累计增长(%)' (not in pipeline/registries/portal_indicators.csv)"]
+        f"{path}:6:-: skipped row '房地产开发投资累计增长(%)' (not in pipeline/sources/registries/portal_indicators.csv)"]
 
 
 def test_missing_empty_and_utf16_exports(tmp_path):
@@ -191,7 +191,7 @@ SIDECARS = {
 
 @pytest.mark.parametrize("name", sorted(SIDECARS))
 def test_sidecar_problems_name_the_sidecar(tmp_path, name):
-    from pipeline.importers.nbs_portal import read_sidecar
+    from pipeline.sources.portal import read_sidecar
 
     content, expected = SIDECARS[name]
     export = write(tmp_path / "export.csv", ZH)
@@ -202,7 +202,7 @@ def test_sidecar_problems_name_the_sidecar(tmp_path, name):
 
 
 def test_sidecar_takes_region_names(tmp_path):
-    from pipeline.importers.nbs_portal import read_sidecar
+    from pipeline.sources.portal import read_sidecar
 
     export = write(tmp_path / "export.csv", ZH)
     write(tmp_path / "export.csv.meta.yaml", "region: 湖南\nvintage: first\nsource: 湖南省统计局 2024年9月\n")

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from pipeline import qualifiers, registry
+from pipeline.sources import qualifiers, registry
 
 PROVINCES = ("beijing tianjin hebei shanxi neimenggu liaoning jilin heilongjiang shanghai jiangsu zhejiang anhui "
              "fujian jiangxi shandong henan hubei hunan guangdong guangxi hainan chongqing sichuan guizhou yunnan "
@@ -185,7 +185,7 @@ def test_track_record_mistakes_are_one_line():
 
 
 def test_explore_helpers_take_names_as_people_type_them():
-    from pipeline import explore
+    from pipeline.presentation import explore
 
     by_name = explore.ytd_paths("湖南", "地区生产总值")
     assert by_name.equals(explore.ytd_paths("hunan", "gdp")) and by_name.loc[12, 2017] == 8.0

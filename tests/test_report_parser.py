@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import paths
-from pipeline.reports import (
+from pipeline.sources.reports import (
     chinese_number, decode, find_quantities, indicator_for, normalize, parse_report, read_report, score,
 )
 
@@ -337,7 +337,7 @@ def test_words_that_contain_a_unit_are_not_quantities():
 
 @pytest.fixture(scope="module")
 def committed():
-    from pipeline import targets as stage
+    from pipeline.sources import targets as stage
     return stage.parse_reports(paths.RAW_REPORTS)
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import targets
-from pipeline.reports import ReportError, identify, parse_report, read_report
-from pipeline.reports.outcomes import level_cny_100m, outcome_indicator
+from pipeline.sources import targets
+from pipeline.sources.reports import ReportError, identify, parse_report, read_report
+from pipeline.sources.reports.outcomes import level_cny_100m, outcome_indicator
 
 HENAN = (
     "2025年河南省政府工作报告\n"

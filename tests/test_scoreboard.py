@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import scoreboard as sb
+from pipeline.presentation import scoreboard as sb
 from pipeline.__main__ import main
-from pipeline.forecast import Config
+from pipeline.model.forecast import Config
 
 OBS_COLUMNS = ["region", "indicator", "year", "month", "period", "measure", "vintage", "value", "unit",
                "months_covered", "source", "note", "raw_file", "raw_row"]
@@ -221,15 +221,16 @@ def test_page_renders_in_headless_chromium(tmp_path, board_zh):
 # --- the annual model's training data, built once per board ---------------------------------------------
 
 def test_annual_training_data_is_built_once_and_gives_the_uncached_results(monkeypatch):
-    """The board shares one annual panel across regions, so a level's training table (``annual._model_data``)
+    """The board shares one annual panel across regions, so a level's training table (``annual.regression._model_data``)
     is built once, not once per province; the cells must equal those of a fresh panel per province."""
-    from pipeline import annual, data
-    from pipeline.forecast import AnnualModel, forecast_region
+    from pipeline.model.annual import regression
+    from pipeline.sources import data
+    from pipeline.model.forecast import AnnualModel, forecast_region
 
     # the processed tables when `make repro` has run, else the same built in memory from data/raw
     calls = []
-    real = annual._responses
-    monkeypatch.setattr(annual, "_responses", lambda *a, **k: calls.append(a[1:4]) or real(*a, **k))
+    real = regression._responses
+    monkeypatch.setattr(regression, "_responses", lambda *a, **k: calls.append(a[1:4]) or real(*a, **k))
     provinces = ["hebei", "shanxi", "liaoning", "jiangsu", "hunan"]  # no 2024 figure of their own as of January
     cfg = Config(n_draws=500)
     board = sb.build(2024, "2024-01", provinces, "en", cfg=cfg)

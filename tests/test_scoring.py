@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import scoring
+from pipeline.evaluation import scoring
 
 
 def test_crps_of_a_point_forecast_is_the_absolute_error():

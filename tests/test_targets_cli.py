@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from pipeline import __main__ as cli
-from pipeline import targets
-from pipeline.reports import TARGET_COLUMNS
+from pipeline.sources import targets
+from pipeline.sources.reports import TARGET_COLUMNS
 
 REQUIRED = ["region", "year", "indicator", "label", "target_pct", "target_high_pct", "value", "unit", "qualifier",
             "relative_to", "section", "sentence", "start", "end"]

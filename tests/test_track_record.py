@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from pipeline import track_record as tr
+from pipeline.model import track_record as tr
 
 
 def _targets(rows):
@@ -71,7 +71,7 @@ def test_base_rates_and_sentence(record):
 
 
 def test_real_rows_hunan_2014_missed():
-    from pipeline import data
+    from pipeline.sources import data
 
     obs, targets = data.load_observations(), data.load_targets()
     rec = tr.score(targets, tr.annual_outcomes(obs), 0.5).set_index(["region", "indicator", "year"])

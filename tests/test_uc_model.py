@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from pipeline import uc_model as uc
+from pipeline.model import uc_model as uc
 
 LOG_2PI = math.log(2 * math.pi)
 D = 1e6  # the approximate diffuse variance

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from conftest import ROOT, write
-from pipeline.validate import validate_paths
+from pipeline.sources.validate import validate_paths
 
 HEADER = "region,indicator,period,measure,value,unit,vintage,source,note\n"
 OK = "china,industrial_va,2024-03,ytd_growth_pct,6.1,pct,first,NBS release 2024-04-16,\n"
@@ -20,9 +20,9 @@ CASES = {
     "unexpected_column": (HEADER.rstrip("\n") + ",extra\n" + OK.rstrip("\n") + ",x\n",
                           "1:extra: unexpected column 'extra'; the header must be region,indicator,period,measure,value,unit,vintage,source,note"),
     "unknown_region": (HEADER + OK.replace("china", "hunnan"),
-                       "2:region: unknown region 'hunnan' (slugs are listed in pipeline/registries/regions.csv)"),
+                       "2:region: unknown region 'hunnan' (slugs are listed in pipeline/sources/registries/regions.csv)"),
     "unknown_indicator": (HEADER + OK.replace("industrial_va", "iva"),
-                          "2:indicator: unknown indicator 'iva' (slugs are listed in pipeline/registries/indicators.csv)"),
+                          "2:indicator: unknown indicator 'iva' (slugs are listed in pipeline/sources/registries/indicators.csv)"),
     "unknown_measure": (HEADER + OK.replace("ytd_growth_pct", "yoy"),
                         "2:measure: unknown measure 'yoy'; one of ytd_growth_pct, ytd_level, period_growth_pct, period_level"),
     "text_in_number": (HEADER + OK + OK.replace("2024-03", "2024-04").replace("6.1", "6.1%"),
@@ -133,8 +133,8 @@ def test_missing_file_directory_and_dangling_link(tmp_path):
 
 
 def test_directory_named_like_a_csv_among_raw_indicators(tmp_path):
-    from pipeline import ingest
-    from pipeline.validate import DEFAULT_LIMITS, RawDataError
+    from pipeline.sources import ingest
+    from pipeline.sources.validate import DEFAULT_LIMITS, RawDataError
 
     good = write(tmp_path / "a.csv", HEADER + OK)
     folder = tmp_path / "b.csv"
@@ -159,8 +159,8 @@ def test_duplicate_across_files_names_the_other_file(tmp_path):
 
 
 def test_ingest_refuses_two_raw_files_giving_one_key_two_values(tmp_path):
-    from pipeline import ingest
-    from pipeline.validate import DEFAULT_LIMITS, RawDataError
+    from pipeline.sources import ingest
+    from pipeline.sources.validate import DEFAULT_LIMITS, RawDataError
 
     a = write(tmp_path / "a.csv", HEADER + OK)
     b = write(tmp_path / "b.csv", HEADER + OK.replace("2024-03", "2024-04") + OK.replace("6.1", "6.2"))

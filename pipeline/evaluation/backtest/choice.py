@@ -1,0 +1,138 @@
+"""The nested choice: each year's default from earlier years' scores only, the optional recalibration, and the
+choice on all years that the live forecasts use."""
+from __future__ import annotations
+
+
+import pandas as pd
+
+from pipeline.model import distributions as dist
+from pipeline.evaluation import scoring
+from pipeline.evaluation.metrics import long_probabilities
+from pipeline.model.forecast import Config
+from pipeline.evaluation.backtest.evaluate import _summary_row, candidates, choice_label, choice_loss, run_cases
+
+
+def nested_choices(cand: pd.DataFrame, min_years: int, loss: str = "crps") -> pd.DataFrame:
+    """Per indicator and year, from strictly earlier years' cases: first the candidate with the lowest mean loss
+    (CRPS unless said; without tail weight), then the tail weight with the lowest mean loss for that candidate.
+
+    Two steps, so that the tail weight only reshapes the chosen distribution: the median, hence the RMSE, is
+    the first step's.
+    """
+    if "tail_weight" not in cand:
+        cand = cand.assign(tail_weight=0.0)
+    out = []
+    for ind, g in cand.sort_values(["order", "tail_weight", "year", "month"], kind="stable").groupby("indicator",
+                                                                                                   sort=True):
+        plain = g[g.tail_weight == 0.0]
+        fallback = plain.loc[plain.order == plain.order.min(), "candidate"].iloc[0]
+        chosen = scoring.nested_choice(plain, option_col="candidate", loss_col=loss, min_years=min_years,
+                                       fallback=fallback)
+        tails_of = {c: scoring.nested_choice(g[g.candidate == c], option_col="tail_weight", loss_col=loss,
+                                             min_years=min_years, fallback=0.0)
+                    for c in dict.fromkeys(chosen.values())}
+        out += [dict(indicator=ind, year=y, candidate=c, tail_weight=float(tails_of[c].get(y, 0.0)),
+                     learned_from_years=int(g[g.year < y].year.nunique()))
+                for y, c in chosen.items()]
+    return pd.DataFrame(out)
+
+
+def recalibrations(default_raw: pd.DataFrame, min_years: int) -> dict[int, tuple[float, float]]:
+    """Per year, the logistic recalibration of P(met) fitted on the earlier years' default probabilities only.
+
+    Every threshold of every indicator is pooled (too few cases per indicator); a year with fewer than
+    ``min_years`` earlier years gets none, (0, 1).
+    """
+    long = long_probabilities(default_raw)
+    long = long[long.method == "default_raw"]
+    out = {}
+    for year in sorted(default_raw.year.unique()):
+        past = long[long.year < year]
+        out[int(year)] = (0.0, 1.0) if past.year.nunique() < min_years else dist.fit_recalibration(past.p_met, past.met)
+    return out
+
+
+def _recalibrated_rows(case_info: pd.DataFrame, picked: pd.DataFrame, coefs: dict) -> pd.DataFrame:
+    """The nested default: the chosen candidate's quantiles, recalibrated with the year's coefficients."""
+    keys = ["indicator", "year", "month"]
+    rows = []
+    for r in case_info.merge(picked[keys + ["candidate", "tail_weight", "grid"]], on=keys).to_dict("records"):
+        a, b = coefs[int(r["year"])]
+        thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]))
+               for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
+        d = dist.recalibrate(r.pop("grid").astype(float), a, b)
+        choice = choice_label(r.pop("candidate"), r.pop("tail_weight"))
+        rows.append({**r, "method": "default", "choice": choice, "recal_a": a, "recal_b": b,
+                     **_summary_row(d, r["actual_pct"], thr)})
+    return pd.DataFrame(rows)
+
+
+def final_choice(cand: pd.DataFrame, params: dict) -> dict:
+    """The choice on all backtest years: what the live forecast of the next year uses (same two steps)."""
+    if "tail_weight" not in cand:
+        cand = cand.assign(tail_weight=0.0)
+    loss = choice_loss(params)
+    out = {}
+    for ind, g in cand.groupby("indicator", sort=True):
+        plain = g[g.tail_weight == 0.0]
+        mean = plain.groupby(["order", "candidate"])[loss].mean().reset_index()
+        best = mean.sort_values([loss, "order"], kind="stable").iloc[0]
+        scores = list(dict.fromkeys(["crps", loss]))  # mean_crps is reported whichever loss chose
+        tails = g[g.candidate == best.candidate].groupby("tail_weight")[scores].mean().reset_index()
+        tail = tails.sort_values([loss, "tail_weight"], kind="stable").iloc[0]
+        c = next(c for c in candidates(params, ind) if c.label == best.candidate)
+        out[ind] = {**c.as_dict(), "tail_weight": float(tail.tail_weight),
+                    "label": choice_label(c.label, float(tail.tail_weight)), "mean_crps": round(float(tail.crps), 4),
+                    "years": [int(g.year.min()), int(g.year.max())]}
+    return out
+
+
+def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: Config, params: dict,
+                 targets: pd.DataFrame | None = None, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(per-forecast table with the nested default, nested choices per year, choice for the next year)."""
+    learn_from = min(int(params.get("learn_first_year", min(years))), min(years))
+    all_years = sorted(set(range(learn_from, min(years))) | set(years))
+    rows, cand = run_cases(obs, indicators, all_years, cfg, params, targets, workers)
+    if rows.empty:
+        return rows, pd.DataFrame(), {}
+    choices = nested_choices(cand, int(params.get("min_learn_years", 3)), choice_loss(params))
+    picked = cand.merge(choices, on=["indicator", "year", "candidate", "tail_weight"])
+    keys = ["indicator", "year", "month"]
+    case_cols = [c for c in rows.columns if c not in picked.columns or c in keys]
+    case_info = rows.drop_duplicates(keys)[case_cols].drop(columns=["method", "choice"])
+    raw = case_info.merge(picked.drop(columns=["order", "learned_from_years", "grid", "brier"]), on=keys)
+    raw["candidate"] = [choice_label(c, h) for c, h in zip(raw.candidate, raw.tail_weight)]
+    raw = raw.drop(columns="tail_weight").rename(columns={"candidate": "choice"}).assign(method="default_raw")
+    min_years = int(params.get("min_learn_years", 3))
+    recalibrate = bool(params.get("recalibrate", False))
+    if recalibrate:
+        coefs = recalibrations(raw, min_years)
+        default = _recalibrated_rows(case_info, picked, coefs)
+    else:
+        coefs = {int(y): (0.0, 1.0) for y in raw.year.unique()}
+        default, raw = raw.assign(method="default"), raw.iloc[0:0]
+    choices = choices.assign(recal_a=choices.year.map(lambda y: coefs[int(y)][0]),
+                             recal_b=choices.year.map(lambda y: coefs[int(y)][1]))
+    bt = pd.concat([rows, raw, default], ignore_index=True)
+    bt = bt[bt.year.isin(years)]
+    bt = bt.sort_values(["indicator", "year", "month", "method"], kind="stable").reset_index(drop=True)
+    a, b = 0.0, 1.0
+    if recalibrate:
+        long = long_probabilities(raw)
+        long = long[long.method == "default_raw"]
+        a, b = dist.fit_recalibration(long.p_met, long.met)
+    choice = {"indicators": final_choice(cand, params), "recalibration": {"a": round(a, 4), "b": round(b, 4)}}
+    return bt, choices, choice
+
+
+def year_configs(cfg: Config, params: dict, choices: pd.DataFrame) -> dict[int, Config]:
+    """For each year, the engine's configuration with the default chosen for that year from earlier years only."""
+    out = {}
+    for year, g in choices.groupby("year"):
+        chosen = {}
+        for r in g.itertuples():
+            c = next((c for c in candidates(params, r.indicator) if c.label == r.candidate), None)
+            if c is not None:
+                chosen[r.indicator] = {**c.as_dict(), "tail_weight": float(getattr(r, "tail_weight", 0.0))}
+        out[int(year)] = Config(**{**cfg.__dict__, "default_choice": chosen})
+    return out

@@ -1,1 +1,0 @@
-"""Readers for layouts other than the project's tidy raw schema."""

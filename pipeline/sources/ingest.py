@@ -1,0 +1,173 @@
+"""Stage ``ingest``: validate everything in data/raw and write typed tidy tables to data/processed.
+
+Reads data/raw/indicators/*.csv (the raw schema), data/raw/portal/*.csv (portal exports, with an
+optional FILE.meta.yaml sidecar), data/raw/targets.csv (curated targets) and data/raw/targets/*.csv
+(further targets in the same schema, e.g. yearbook extracts). Writes nothing when any check fails:
+every problem is printed as PATH:ROW:COLUMN and the stage exits 1. Never writes to data/raw. Two files
+giving one key (region, indicator, period, measure, vintage) two values is such a problem, naming both;
+portal rows the indicator map does not know are listed by name on stderr and skipped.
+
+Outputs: observations.csv (one row per region, indicator, period, measure and vintage),
+targets.csv (qualifier resolved to its code, wording kept) and ingest_summary.json (row counts,
+a DVC metric).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.sources import qualifiers, registry
+from pipeline.sources.portal import read_portal, read_sidecar, unmapped_lines
+from pipeline.paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, ROOT, TARGETS
+from pipeline.sources.schema import OBSERVATION_COLUMNS, OBSERVATION_KEY, RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS, TARGET_COLUMNS
+from pipeline.sources.validate import (Problem, RawDataError, RawTable, check_indicator_rows, check_indicator_tables,
+                       check_target_rows, load_limits, read_raw_csv)
+
+SUMMARY = PROCESSED / "ingest_summary.json"
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
+    """A portal export as a RawTable, with region, vintage and source from its sidecar when present.
+
+    Rows the indicator map does not know are listed by name on stderr (skipped, not guessed).
+    """
+    meta, problems = read_sidecar(path)
+    if problems:
+        return None, problems
+    table, problems = read_portal(path, region=meta.get("region", "china"), vintage=meta.get("vintage", "latest"),
+                                  source=meta.get("source"))
+    if table is None:
+        return None, problems
+    for line in unmapped_lines(_display(path), table):
+        print(line, file=sys.stderr)
+    rows = [{k: str(v) for k, v in r.items()} for r in table.rows.to_dict("records")]
+    return RawTable(_display(path), RAW_INDICATOR_COLUMNS, rows, table.lines), problems
+
+
+def load_raw(indicator_paths: list[Path], portal_paths: list[Path], target_paths: list[Path],
+             limits: dict[str, float]) -> tuple[list[RawTable], list[RawTable]]:
+    """Read and check every raw file; RawDataError with all problems when anything is wrong."""
+    problems: list[Problem] = []
+    tables: list[RawTable] = []
+    for path in indicator_paths:
+        table, found = read_raw_csv(path, RAW_INDICATOR_COLUMNS)
+        if table:
+            table.path = _display(path)
+        problems += [Problem(_display(path), p.row, p.column, p.message, p.check) for p in found]
+        if table:
+            tables.append(table)
+    for path in portal_paths:
+        table, found = portal_table(path)
+        problems += found
+        if table:
+            tables.append(table)
+    for table in tables:
+        problems += check_indicator_rows(table, limits)
+    problems += check_indicator_tables(tables)
+    targets, seen = [], {}
+    for path in target_paths:
+        table, found = read_raw_csv(path, RAW_TARGET_COLUMNS)
+        problems += [Problem(_display(path), p.row, p.column, p.message, p.check) for p in found]
+        if table:
+            table.path = _display(path)
+            problems += check_target_rows(table, seen, limits)
+            targets.append(table)
+    if problems:
+        raise RawDataError(problems)
+    return tables, targets
+
+
+def months_covered(indicator: str, measure: str, year: int, month: int) -> int:
+    """How many months a value spans: YTD = 1..month; single periods are a month, a quarter, or Jan-Feb."""
+    ind = registry.indicator(indicator)
+    if measure.startswith("ytd_"):
+        return month
+    if ind.frequency == "quarterly":
+        return 3
+    if month == 2 and ind.jan_feb_combined_from and year >= ind.jan_feb_combined_from:
+        return 2
+    return 1
+
+
+def build_observations(tables: list[RawTable]) -> pd.DataFrame:
+    """Typed, de-duplicated observations (identical duplicates keep the first file's row), sorted by key."""
+    records = []
+    for table in tables:
+        for row, line in zip(table.rows, table.lines):
+            year, month = int(row["period"][:4]), int(row["period"][5:7])
+            records.append(dict(row, value=float(row["value"]), year=year, month=month,
+                                months_covered=months_covered(row["indicator"], row["measure"], year, month),
+                                raw_file=table.path, raw_row=line))
+    obs = pd.DataFrame.from_records(records, columns=OBSERVATION_COLUMNS)
+    obs = obs.drop_duplicates(subset=OBSERVATION_KEY, keep="first")
+    obs = obs.sort_values(OBSERVATION_KEY, kind="stable").reset_index(drop=True)
+    return obs.astype({"year": "int64", "month": "int64", "months_covered": "int64", "raw_row": "int64",
+                       "value": "float64"})
+
+
+def build_targets(tables: list[RawTable]) -> pd.DataFrame:
+    """Targets with the qualifier as a code and its wording kept beside it."""
+    records = []
+    for row in (row for table in tables for row in table.rows):
+        code = qualifiers.normalize(row["qualifier"])
+        wording = row["qualifier"] if row["qualifier"] not in qualifiers.CODES else qualifiers.DEFAULT_WORDING[code]
+        records.append(dict(row, qualifier=code, wording=wording, year=int(row["year"]),
+                            target_pct=float(row["target_pct"]) if row["target_pct"] else float("nan"),
+                            target_high_pct=float(row["target_high_pct"]) if row["target_high_pct"] else float("nan")))
+    out = pd.DataFrame.from_records(records, columns=TARGET_COLUMNS)
+    return out.sort_values(["region", "year", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def summarize(obs: pd.DataFrame, targets: pd.DataFrame) -> dict:
+    """Row counts worth watching from month to month (a DVC metric)."""
+    return {
+        "observations": int(len(obs)),
+        "targets": int(len(targets)),
+        "regions_with_observations": int(obs.region.nunique()),
+        "by_indicator": {i: int(n) for i, n in obs.groupby("indicator").size().items()},
+        "by_vintage": {v: int(n) for v, n in obs.groupby("vintage").size().items()},
+        "seed_regions": {r: int(n) for r, n in obs.groupby("region").size().items()
+                         if r in {"china", "hunan", "changsha", "xiangjiang", "yuelu"}},
+    }
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+
+
+def main() -> int:
+    indicator_paths = sorted(RAW_INDICATORS.glob("*.csv"))
+    portal_paths = sorted(RAW_PORTAL.glob("*.csv"))
+    try:
+        target_paths = [p for p in [RAW_TARGETS] if p.exists()] + sorted(RAW_TARGETS_DIR.glob("*.csv"))
+        tables, targets = load_raw(indicator_paths, portal_paths, target_paths, load_limits())
+    except RawDataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"ingest: {len(exc.problems)} problem(s) in data/raw; nothing written", file=sys.stderr)
+        return 1
+    obs, tgt = build_observations(tables), build_targets(targets)
+    write_csv(obs, OBSERVATIONS)
+    write_csv(tgt, TARGETS)
+    SUMMARY.write_text(json.dumps(summarize(obs, tgt), indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                       encoding="utf-8")
+    print(f"ingest: {len(obs)} observations from {len(tables)} file(s), {len(tgt)} targets")
+    return 0
+
+
+def add_arguments(parser) -> None:
+    """The stage takes no arguments: inputs and outputs are fixed so DVC can track them."""
+
+
+def run(args) -> int:
+    return main()

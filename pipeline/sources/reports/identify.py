@@ -1,0 +1,150 @@
+"""Which region and year a report is for: from its text, or from a ``FILE.meta.yaml`` sidecar that overrides it.
+
+Reports are saved under any name, so the name says nothing. The text does, in several places that
+copies keep or lose independently (a scrape may replace 政府 by an unrelated token): the title
+(2025年河南省政府工作报告), the delegate line (我代表北京市人民政府, 我代表国务院), the date line
+(——2025年1月18日在河南省第十四届人民代表大会第三次会议上) and the year whose targets are set.
+Chinese names resolve through ``pipeline.sources.registry.region_by_name``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.sources import registry
+from pipeline.sources.reports.quantities import normalize
+from pipeline.sources.reports.read import ReportError
+
+HEAD_CHARS = 1500  # title, delegate and date lines sit at the top of a report
+SIDECAR_SUFFIX = ".meta.yaml"
+SIDECAR_MAX_BYTES = 64 * 1024
+SIDECAR_KEYS = ("region", "year", "source")
+
+_NAME = r"([^\s,。:;、“”()《》]{2,20}?)"
+_TITLE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*" + _NAME + r"\s*工作报告")
+_DELEGATE_RE = re.compile(r"我代表" + _NAME + r"人民")
+_CONGRESS_RE = re.compile(r"在" + _NAME + r"第[一二三四五六七八九十]+届人民代表大会")
+_NATIONAL_RE = re.compile(r"我代表国务院|第[一二三四五六七八九十]+届全国人民代表大会")
+_DATE_LINE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在")
+_TARGET_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年[^。\n]{0,12}?主要预期目标(?:建议|拟)?(?:是|为|:)")
+_PLAN_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年[^。\n]{0,12}?工作(?:的)?(?:总体要求|总的要求|安排|目标任务|重点任务)")
+_REVIEW_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*工作回顾")
+
+
+def _resolve(name: str) -> str | None:
+    """Slug of the longest leading part of ``name`` that names a region (河南省政府 -> henan)."""
+    for end in range(len(name), 1, -1):
+        slug = registry.region_by_name(name[:end])
+        if slug:
+            return slug
+    return None
+
+
+def region_from_text(norm: str) -> str | None:
+    """Region slug from the title, the delegate line or the congress named in the date line, else None."""
+    head = norm[:HEAD_CHARS]
+    for pattern in (_TITLE_RE, _DELEGATE_RE, _CONGRESS_RE):
+        for m in pattern.finditer(head):
+            slug = _resolve(m.group(m.lastindex))
+            if slug:
+                return slug
+    if _NATIONAL_RE.search(head):
+        return "china"
+    return None
+
+
+def year_from_text(norm: str) -> int | None:
+    """The year the targets are for: the title's, the date line's, else the year planned, else reviewed + 1."""
+    head = norm[:HEAD_CHARS]
+    for pattern, text in ((_TITLE_RE, head), (_DATE_LINE_RE, head), (_PLAN_YEAR_RE, norm), (_TARGET_YEAR_RE, norm)):
+        m = pattern.search(text)
+        if m:
+            return int(m.group(1))
+    m = _REVIEW_YEAR_RE.search(norm)
+    return int(m.group(1)) + 1 if m else None
+
+
+# --------------------------------------------------------------------------- sidecar
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def _no_aliases(text: str, where: Path) -> None:
+    """YAML anchors and aliases are refused: an alias bomb would exhaust memory."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise ReportError(f"{where}: YAML aliases (*name) are not accepted in a sidecar")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise ReportError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', None) or 'syntax'})") from None
+
+
+def read_sidecar(path: Path) -> dict:
+    """``region`` (slug or Chinese name), ``year`` and ``source`` from a report's sidecar; {} when there is none."""
+    side = sidecar_path(path)
+    if not side.exists():
+        return {}
+    if side.is_dir():
+        raise ReportError(f"{side}: is a directory, not a sidecar file")
+    raw = side.read_bytes()
+    if len(raw) > SIDECAR_MAX_BYTES:
+        raise ReportError(f"{side}: larger than {SIDECAR_MAX_BYTES // 1024} KB; a sidecar holds region, year, source")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReportError(f"{side}: not UTF-8") from None
+    _no_aliases(text, side)
+    data = yaml.safe_load(text)
+    if data is None:
+        raise ReportError(f"{side}: empty sidecar; give region, year and/or source")
+    if not isinstance(data, dict):
+        raise ReportError(f"{side}: must be a mapping of region, year, source")
+    unknown = [str(k) for k in data if k not in SIDECAR_KEYS]
+    if unknown:
+        raise ReportError(f"{side}: unknown key {unknown[0]!r}; allowed: {', '.join(SIDECAR_KEYS)}")
+    out = {}
+    if data.get("region") is not None:
+        name = str(data["region"]).strip()
+        slug = name if name in registry.regions() else registry.region_by_name(name)
+        if slug is None:
+            raise ReportError(f"{side}: region {name!r} is not a known slug or Chinese name")
+        out["region"] = slug
+    if data.get("year") is not None:
+        year = data["year"]
+        if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2100:
+            raise ReportError(f"{side}: year {year!r} is not a year such as 2025")
+        out["year"] = year
+    if data.get("source") is not None:
+        out["source"] = str(data["source"]).strip()
+    return out
+
+
+# --------------------------------------------------------------------------- both
+
+@dataclass(frozen=True)
+class Identity:
+    region: str
+    year: int
+    source: str  # the sidecar's, else empty
+
+
+def identify(path: Path, text: str) -> Identity:
+    """Region and year of the report at ``path``: the sidecar's, else the text's; ``ReportError`` naming what is missing."""
+    meta = read_sidecar(path)
+    norm = normalize(text)
+    region = meta.get("region") or region_from_text(norm)
+    year = meta.get("year") or year_from_text(norm)
+    missing = [what for what, value in (("region", region), ("year", year)) if not value]
+    if missing:
+        raise ReportError(
+            f"{path}: cannot tell the {' and '.join(missing)} from the text (no title such as "
+            f"2025年河南省政府工作报告, 我代表X人民政府 or dated ——2025年1月18日在... line); "
+            f"add {sidecar_path(path).name} with {', '.join(f'{m}:' for m in missing)}"
+        )
+    return Identity(region, year, meta.get("source", ""))
