@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 from pathlib import Path
 
-from pipeline.sources import registry
+from pipeline.sources import qualifiers, registry
 from pipeline.paths import RAW_INDICATORS, RAW_TARGETS, RAW_TARGETS_DIR, REGISTRIES
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS
 
@@ -444,6 +445,7 @@ def main() -> None:
            city_registry_rows(codes))
     annual_panel_files(shared)
     write_national_gdp_targets(shared)
+    files_2024_2026(shared)
 
 
 NATIONAL_TARGET_QUALIFIERS = (("区间", "range"), ("以上", "at_least"), ("左右", "about"), ("about", "about"),
@@ -477,6 +479,346 @@ def national_gdp_targets(shared: Path) -> list[dict]:
 
 def write_national_gdp_targets(shared: Path) -> None:
     _write(RAW_TARGETS_DIR / "china_gdp_targets_2005_2026.csv", RAW_TARGET_COLUMNS, national_gdp_targets(shared))
+
+
+
+
+# --- 2024-2026 reference data: national series to 2026-08, levels and single months, 2025 provincial outcomes,
+# --- 2026 provincial targets, 湖南/长沙 2024-2026 ----------------------------------------------------------------
+
+GDP_RELEASE = "NBS quarterly GDP release (first release)"
+RELEASE = {**{ind: rel for ind, rel in MONTHLY.values()}, "gdp": GDP_RELEASE}
+PROVISIONAL = "provisional"
+
+
+def _raw_keys(exclude: set[str]) -> dict[tuple, tuple[str, str]]:
+    """(region, indicator, period, measure, vintage) -> (file, value) of data/raw/indicators, but ``exclude``d files
+    (the files being written, so that a rerun sees the same thing)."""
+    keys = {}
+    for path in sorted(RAW_INDICATORS.glob("*.csv")):
+        if path.name in exclude:
+            continue
+        for r in _read(path):
+            keys.setdefault((r["region"], r["indicator"], r["period"], r["measure"], r["vintage"]),
+                            (path.name, r["value"]))
+    return keys
+
+
+def _raw_target_keys(exclude: set[str]) -> dict[tuple, tuple[str, dict]]:
+    """(region, year, indicator) -> (file, row) of targets.csv and data/raw/targets, but ``exclude``d files."""
+    keys = {}
+    for path in [RAW_TARGETS, *sorted(RAW_TARGETS_DIR.glob("*.csv"))]:
+        if path.name in exclude:
+            continue
+        for r in _read(path):
+            keys.setdefault((r["region"], r["year"], r["indicator"]), (path.name, r))
+    return keys
+
+
+def _drop_known(rows: list[dict], known: dict[tuple, tuple[str, str]], label: str) -> list[dict]:
+    """Rows whose key data/raw already has are not keyed again: same value -> skipped; another value -> the
+    existing one is kept and the other is printed (and must be recorded in the README)."""
+    kept = []
+    for d in rows:
+        key = (d["region"], d["indicator"], d["period"], d["measure"], d["vintage"])
+        if key in known:
+            where, value = known[key]
+            same = float(value) == float(d["value"])
+            print(f"{label}: not keyed, {'/'.join(key)} {d['value']} already in {where}"
+                  + ("" if same else f" as {value} (CONFLICT: the existing value is kept)"))
+            continue
+        kept.append(d)
+    return kept
+
+
+def national_2024_2026(shared: Path) -> tuple[list[dict], list[dict]]:
+    """China 2024-01..2026-08 (already in the raw schema): monthly YTD growth and quarterly GDP, keyed like the
+    1994-2023 files (GDP: single quarter period_growth_pct, cumulative ytd_growth_pct, at the quarter's last month).
+    The publisher and release go first in ``source``, then the copy the figure was read from; rows read from
+    secondary copies only keep ``provisional`` at the start of ``note``."""
+    monthly, gdp = [], []
+    for r in _read(shared / "national_monthly_ytd_growth_2024_2026.csv"):
+        if (r["region"], r["unit"], r["vintage"]) != ("china", "pct", "first") or r["period"].endswith("-01"):
+            raise SystemExit(f"national_monthly_ytd_growth_2024_2026.csv: unexpected row {r}")
+        release = RELEASE[r["indicator"]]
+        src, note = r["source"], r["note"]
+        if note.startswith(PROVISIONAL):
+            source = f"{release}, read from secondary copies of the release (see note)"
+        elif note.startswith("compiled copy:"):
+            source, note = f"{release}; {note}", ("real growth, comparable prices" if r["indicator"] == "gdp"
+                                                  else "as published in the monthly release")
+        elif src.startswith("yqcao/"):  # MOF 2026-08: the compiler's note says 'NBS', the release is the MOF's
+            source = f"{release}; compiled copy: GitHub {src}"
+            note = note.replace("copy of the NBS first release", "copy of the MOF first release")
+        else:  # a page that reprints the first release (URL and date)
+            source = f"{release}; copy: {src}"
+        row = dict(region="china", indicator=r["indicator"], period=r["period"], measure=r["measure"],
+                   value=r["value"], unit="pct", vintage="first", source=source, note=note)
+        (gdp if r["indicator"] == "gdp" else monthly).append(row)
+    known = _raw_keys({"china_monthly_ytd_growth_2024_2026.csv", "china_quarterly_gdp_growth_2024_2026.csv"})
+    monthly = _drop_known(monthly, known, "national 2024-2026")
+    gdp = _drop_known(gdp, known, "national 2024-2026")
+    return (sorted(monthly, key=lambda d: (d["indicator"], d["period"])),
+            sorted(gdp, key=lambda d: (d["vintage"], d["measure"], d["period"])))
+
+
+def _vendor_first(note: str) -> str:
+    """A note rotated so that it starts at its VENDOR-DERIVED part (code can detect it), nothing dropped: the
+    explanation after the marker stays in one piece, the column name before it goes to the end."""
+    if "VENDOR-DERIVED" not in note:
+        return note
+    parts = note.split("; ")
+    at = [i for i, p in enumerate(parts) if p.startswith("VENDOR-DERIVED")]
+    if len(at) != 1:
+        raise SystemExit(f"VENDOR-DERIVED not a '; '-separated part of the note: {note!r}")
+    return "; ".join(parts[at[0]:] + parts[:at[0]])
+
+
+def national_levels_single_month(shared: Path) -> list[dict]:
+    """China's monthly levels (ytd_level, period_level, 亿元) and single-month growth (period_growth_pct): retail and
+    industrial single-month growth as NBS prints it; FAI and budget-revenue single months are the vendors'
+    arithmetic on levels, marked VENDOR-DERIVED at the start of ``note``."""
+    from pipeline.validate import load_limits
+
+    limits, rows = load_limits(), []
+    for i, r in enumerate(_read(shared / "national_monthly_levels_and_single_month_1992_2026.csv"), start=2):
+        note = _vendor_first(r["note"])
+        if (note.startswith("VENDOR-DERIVED") and r["measure"] == "period_growth_pct"
+                and not limits["growth_pct_min"] <= float(r["value"]) <= limits["growth_pct_max"]):
+            print(f"national levels line {i}: not keyed, {r['indicator']} {r['period']} single-month growth "
+                  f"{r['value']}% is vendor arithmetic outside the plausible range (params.yaml ingest)")
+            continue
+        source = r["source"].replace("compiled copy: ", "compiled copy: GitHub ", 1)
+        if source.startswith("National Bureau of Statistics"):
+            source = "NBS (" + source.replace("National Bureau of Statistics", "National Bureau of Statistics)", 1)
+        rows.append(dict(r, source=source, note=note))
+    rows = _drop_known(rows, _raw_keys({"china_monthly_levels_single_month_1992_2026.csv"}), "national levels")
+    return sorted(rows, key=lambda d: (d["indicator"], d["measure"], d["period"]))
+
+
+YQCAO = "GitHub yqcao/China-Fiscal-Data"
+
+
+def _fiscal_scope(indicator: str, quote: str) -> str:
+    """Budget revenue is own-level (fiscal_revenue) only where the sentence says 地方; else kept apart (data/raw/README)."""
+    if indicator != "fiscal_revenue":
+        return indicator
+    return "fiscal_revenue" if "地方一般公共预算收入" in quote else "fiscal_revenue_unclear"
+
+
+def _yqcao_copy(ref: str) -> tuple[str, str]:
+    """'yqcao/China-Fiscal-Data@COMMIT:PATH (orig URL)' -> ('GitHub yqcao/China-Fiscal-Data@COMMIT8 PATH', URL)."""
+    head, _, orig = ref.partition(" (orig ")
+    repo_commit, _, path = head.partition(":")
+    commit = repo_commit.split("@", 1)[1]
+    return f"{YQCAO}@{commit[:8]} {path}", orig.rstrip(")")
+
+
+def provincial_outcomes_2025(shared: Path) -> list[dict]:
+    """2025 outcomes as each province's 2026 work report states them (vintage first, a work-report estimate)."""
+    rows, seen, headlines = [], {}, {}
+    for i, r in enumerate(_read(shared / "provincial_outcomes_2025.csv"), start=2):
+        region, _ = _region(r["region_zh"])
+        quote, words = r["quote"], [w for w in r["qualifier"].split(";") if w]
+        ind = _fiscal_scope(r["indicator"], quote)
+        where = f"provincial_outcomes_2025.csv line {i}: {region} {r['indicator']} {r['growth_pct']}"
+        if ind == "income" and "实际增长" in quote:
+            print(f"{where}: not keyed, real (实际) growth; the income series is nominal")
+            continue
+        if ind == "fai" and "扣除房地产开发投资" in quote:
+            print(f"{where}: not keyed, FAI excluding real-estate development, another scope")
+            continue
+        if ind == "fai" and "全社会固定资产投资" in quote:
+            ind = "fai_total"  # whole-society FAI (含农户), as printed
+        key = (region, ind, f"{r['year']}-12")
+        if "同口径" in words:  # a second rate for the headline figure's key (the row before): noted there, not keyed
+            headline = headlines[(region, r["indicator"])]
+            headline["note"] += f"; same-basis (同口径) growth stated as {r['growth_pct']}%以上, not keyed"
+            print(f"{where}: not keyed, same-basis (同口径) rate beside the headline {headline['value']} (noted there)")
+            continue
+        copy, page = _yqcao_copy(r["source"])
+        estimate = "预计, " if "预计" in words or "预计" in quote else ""
+        printed = re.search(rf"{re.escape(r['growth_pct'])}%(以上|左右)", quote)
+        wording = f"; wording {printed.group(1)}" if printed else ""
+        d = dict(region=region, indicator=ind, period=f"{r['year']}-12", measure="ytd_growth_pct",
+                 value=r["growth_pct"], unit="pct", vintage="first",
+                 source=f"{r_name(region)} 2026年政府工作报告 (review of 2025), page named by the compiled copy: {page}; compiled copy: {copy}",
+                 note=f"vintage: work-report estimate ({estimate}stated in the 2026 report){wording}; "
+                      f"quoted: {quote}")
+        if key in seen:
+            raise SystemExit(f"{where}: key given twice")
+        seen[key] = headlines[(region, r["indicator"])] = d
+        rows.append(d)
+    rows = _drop_known(rows, _raw_keys({"province_outcomes_2025_reports.csv"}), "provincial outcomes 2025")
+    return sorted(rows, key=lambda d: (d["region"], d["indicator"]))
+
+
+TARGET_WORDING = {"左右": "about", "以上": "at_least", "区间": "range", "": "exact", "按…安排": "exact",
+                  "同步": "in_step", "基本同步": "in_step", "正增长": "positive", "高于经济增长(sentence truncated)": "above"}
+
+
+def provincial_targets_2026(shared: Path) -> tuple[list[dict], list[str]]:
+    """2026 targets of 24 provinces: one row per target (a range's second row becomes target_high_pct), qualifier
+    code from the wording, the quote in ``text``; rows without a number or slug are listed, not keyed."""
+    rows, skipped, pages = {}, [], {}
+    shared_rows = _read(shared / "provincial_targets_2026.csv")
+    for r in shared_rows:
+        if "official page per repo record: " in r["note"]:
+            pages[r["region"]] = r["note"].split("official page per repo record: ", 1)[1]
+    for i, r in enumerate(shared_rows, start=2):
+        region, _ = _region(r["region"])
+        wording = r["note"].split(";", 1)[0].removeprefix("qualifier=")
+        quote = r["note"].split("quote=", 1)[1].split("」", 1)[0].removeprefix("「")
+        ind = _fiscal_scope(r["indicator"], quote)
+        copy = f"{YQCAO}@{r['source'].split('@', 1)[1][:8]} {r['source'].split(':', 1)[1]}"
+        base = dict(region=region, year=r["period"][:4], target_high_pct="", relative_to="",
+                    source=f"{r_name(region)} 2026年政府工作报告, 主要预期目标"
+                           + (f", page named by the compiled copy: {pages[r['region']]}" if r["region"] in pages else "")
+                           + f"; compiled copy: {copy}"
+                           + (" (sentences cut at about 120 characters)" if copy.endswith("targets.json") else ""),
+                    text=f"{quote} [wording: {wording or 'bare number'}]")
+        where = f"provincial_targets_2026.csv line {i}: {region} {r['indicator']}"
+        if r["measure"] == "target_high_pct":
+            if region == "xizang" and r["indicator"] == "income":
+                continue  # the rural half of 西藏's 分别 sentence, keyed below
+            rows[(region, ind)]["target_high_pct"] = r["value"]
+            continue
+        if region == "xizang" and r["indicator"] == "income":
+            # 城乡居民人均可支配收入分别增长7%左右和8%左右: two targets (urban, rural), not a range
+            for slug, value in (("income_urban", "7"), ("income_rural", "8")):
+                rows[(region, slug)] = dict(base, indicator=slug, target_pct=value, qualifier="about",
+                                            text=f"{quote} [wording: 分别…左右; {slug.split('_')[1]} {value}%左右]")
+            print(f"{where}: keyed as income_urban 7 and income_rural 8 (about): the compiled copy's "
+                  "'range' is the two halves of a 分别 sentence")
+            continue
+        if wording not in TARGET_WORDING:
+            skipped.append(f"{where}: wording {wording!r} has no number ({quote})")
+            continue
+        code = TARGET_WORDING[wording]
+        number = "" if code in {"in_step", "above", "positive"} else r["value"]
+        rows[(region, ind)] = dict(base, indicator=ind, target_pct=number, qualifier=code,
+                                   relative_to="gdp" if code in {"in_step", "above"} else "")
+    for (region, ind), d in rows.items():
+        if d["qualifier"] == "range" and not d["target_high_pct"]:
+            raise SystemExit(f"provincial_targets_2026.csv: {region} {ind} range without its high end")
+    known = _raw_target_keys({"province_targets_2026.csv"})
+    out = []
+    for d in rows.values():
+        key = (d["region"], d["year"], d["indicator"])
+        if key in known:
+            skipped.append(f"{'/'.join(key)} already in {known[key][0]}")
+            continue
+        out.append({c: d[c] for c in RAW_TARGET_COLUMNS})
+    return sorted(out, key=lambda d: (d["region"], d["indicator"])), skipped
+
+
+def _local_indicator(name: str) -> str:
+    ind = LOCAL_INDICATORS.get(name)
+    if ind is None:
+        raise SystemExit(f"no indicator slug for {name!r}")
+    return ind
+
+
+def _same_target(a: dict, b: dict) -> bool:
+    number = lambda x: float(x) if x else None  # noqa: E731
+    return (qualifiers.normalize(a["qualifier"]) == qualifiers.normalize(b["qualifier"])
+            and number(a["target_pct"]) == number(b["target_pct"]))
+
+
+def local_hunan_changsha_2024_2026(shared: Path, keyed_targets: list[dict],
+                                   keyed_obs: list[dict]) -> tuple[list[dict], list[dict], list[str]]:
+    """湖南 and 长沙: outcomes 2024-2025 and targets 2025-2026. Keys already keyed (data/raw, or this run's
+    provincial files ``keyed_targets``/``keyed_obs``) are not repeated; a different value is printed as a conflict."""
+    obs, targets, skipped, last, dates = [], [], [], "", {}
+    new_targets = {(d["region"], d["year"], d["indicator"]): ("province_targets_2026.csv", d) for d in keyed_targets}
+    known_targets = {**_raw_target_keys({"local_hunan_changsha_targets_2025_2026.csv"}), **new_targets}
+    for i, r in enumerate(_read(shared / "local_targets_outcomes_hunan_changsha_2024_2026.csv"), start=2):
+        page = last if r["source"] == "same as above" else r["source"]
+        last = page
+        region, _ = _region(r["region"])
+        ind = _local_indicator(r["indicator"])
+        where = f"local_targets_outcomes line {i}: {region} {r['period']} {ind} {r['kind']} {r['value_pct']}"
+        report_year = int(r["period"]) + (1 if r["kind"] == "outcome" else 0)
+        dated = re.search(r"\((\d{4}-\d{2}(?:-\d{2})?)\)", r["note"]) if "政府工作报告" in r["note"] else None
+        if dated:
+            dates[page] = dated.group(1)  # the report's date, given once per page
+        page_url, _, via = page.removesuffix(")").partition(" (via ")
+        if via:  # 'URL (via github REPO PATH @COMMIT)': the official page, then the compiled copy
+            copy = f"page: {page_url}; compiled copy: {via.replace('github ', 'GitHub ', 1)}"
+        else:
+            copy = f"copy: {page}" if page.startswith("http") else f"compiled copy: {page.replace('github ', 'GitHub ', 1)}"
+        source = (f"{r_name(region)} {report_year}年政府工作报告" + (f" ({dates[page]})" if page in dates else "")
+                  + (", 主要预期目标" if r["kind"] == "target" else f", review of {r['period']}") + f"; {copy}")
+        if r["kind"] == "target":
+            code = qualifiers.normalize(r["qualifier"])
+            d = dict(region=region, year=r["period"], indicator=ind,
+                     target_pct="" if code == "positive" else r["value_pct"], target_high_pct="", qualifier=code,
+                     relative_to="", source=source,
+                     text=(f"{r['indicator']}{r['qualifier']}" if code == "positive"
+                           else f"{r['indicator']}增长{r['value_pct']}%{r['qualifier']}"))
+            key = (region, r["period"], ind)
+            if key in known_targets:
+                where_known, other = known_targets[key]
+                skipped.append(f"{where}: already in {where_known}" + ("" if _same_target(d, other) else
+                               f" as {other['target_pct']} {other['qualifier']} (CONFLICT: the existing one is kept)"))
+                continue
+            targets.append(d)
+            continue
+        words = [w for w in r["qualifier"].replace("(预计)", ";预计").split(";") if w]
+        estimate = "预计, " if "预计" in words else ""
+        note = f"vintage: work-report estimate ({estimate}stated in the {report_year} report)"
+        for w in words:
+            if w.startswith("同口径"):
+                note += f"; same-basis (同口径) growth stated beside it as {w.removeprefix('同口径')}, not keyed"
+            elif w != "预计":
+                note += f"; wording {w}"
+        if r["note"].startswith("农村"):
+            note += f"; the compiled copy adds rural income growth {r['note'].split()[1]}% (not keyed here: no quote)"
+        obs.append(dict(region=region, indicator=ind, period=f"{r['period']}-12", measure="ytd_growth_pct",
+                        value=r["value_pct"], unit="pct", vintage="first", source=source, note=note))
+    known = {**_raw_keys({"local_hunan_changsha_2024_2025_outcomes.csv"}),
+             **{(d["region"], d["indicator"], d["period"], d["measure"], d["vintage"]):
+                ("province_outcomes_2025_reports.csv", d["value"]) for d in keyed_obs}}
+    obs = _drop_known(obs, known, "local 2024-2026")
+    return (sorted(obs, key=lambda d: (d["region"], d["indicator"], d["period"])),
+            sorted(targets, key=lambda d: (d["region"], d["year"], d["indicator"])), skipped)
+
+
+def local_inyear_2014_2025(shared: Path) -> list[dict]:
+    """18 in-year figures of 湖南 and 长沙 (already in the raw schema but for region names and provenance); those
+    data/raw has already (the 2011-2024 and xiangjiang point files) are not keyed again."""
+    rows = []
+    for r in _read(shared / "local_points_hunan_changsha_inyear_2014_2025.csv"):
+        region, _ = _region(r["region"])
+        page, _, reporter = r["source"].partition(" (")
+        rows.append(dict(region=region, indicator=r["indicator"], period=r["period"], measure=r["measure"],
+                         value=r["value"], unit=r["unit"], vintage=r["vintage"],
+                         source=f"{r_name(region)} statistics bureau, as reported by {reporter.rstrip(')')}: {page}",
+                         note="as printed" + (f"; {r['note']}" if r["note"] else "")))
+    rows = _drop_known(rows, _raw_keys({"local_hunan_changsha_inyear_2025_points.csv"}), "local in-year")
+    return sorted(rows, key=lambda d: (d["region"], d["indicator"], d["period"]))
+
+
+def files_2024_2026(shared: Path) -> None:
+    """The 2024-2026 reference data, each printing what it does not key and why."""
+    monthly, gdp = national_2024_2026(shared)
+    _write(RAW_INDICATORS / "china_monthly_ytd_growth_2024_2026.csv", RAW_INDICATOR_COLUMNS, monthly)
+    _write(RAW_INDICATORS / "china_quarterly_gdp_growth_2024_2026.csv", RAW_INDICATOR_COLUMNS, gdp)
+    _write(RAW_INDICATORS / "china_monthly_levels_single_month_1992_2026.csv", RAW_INDICATOR_COLUMNS,
+           national_levels_single_month(shared))
+    outcomes = provincial_outcomes_2025(shared)
+    _write(RAW_INDICATORS / "province_outcomes_2025_reports.csv", RAW_INDICATOR_COLUMNS, outcomes)
+    targets, skipped = provincial_targets_2026(shared)
+    for line in skipped:
+        print(f"provincial target not keyed: {line}")
+    _write(RAW_TARGETS_DIR / "province_targets_2026.csv", RAW_TARGET_COLUMNS, targets)
+    obs, local_targets, skipped = local_hunan_changsha_2024_2026(shared, targets, outcomes)
+    for line in skipped:
+        print(f"local target not keyed: {line}")
+    _write(RAW_INDICATORS / "local_hunan_changsha_2024_2025_outcomes.csv", RAW_INDICATOR_COLUMNS, obs)
+    _write(RAW_TARGETS_DIR / "local_hunan_changsha_targets_2025_2026.csv", RAW_TARGET_COLUMNS, local_targets)
+    _write(RAW_INDICATORS / "local_hunan_changsha_inyear_2025_points.csv", RAW_INDICATOR_COLUMNS,
+           local_inyear_2014_2025(shared))
 
 
 if __name__ == "__main__":

@@ -40,14 +40,17 @@ def test_national_monthly_coverage(raw):
     ytd = raw[(raw.region == "china") & (raw.measure == "ytd_growth_pct") & (raw.indicator != "gdp")]
     years = ytd.assign(year=ytd.period.str[:4].astype(int)).groupby("indicator").year.agg(["min", "max"])
     assert years.loc["fai", "min"] == 1994 and years.loc["industrial_va", "min"] == 1998
-    assert years.loc["fiscal_revenue", "min"] == 2008 and (years["max"] == 2023).all()
+    assert years.loc["fiscal_revenue", "min"] == 2008 and (years["max"] == 2026).all()
     assert ((ytd.indicator == "industrial_va") & (ytd.period == "2023-12")).sum() == 1
+    # 2024-2026: figures read only from secondary copies of the release say so at the start of the note
+    provisional = raw[(raw.region == "china") & raw.note.str.startswith("provisional")]
+    assert len(provisional) == 11 and (provisional.period >= "2026-03").all()
 
 
 def test_gdp_keeps_both_vintages_apart(raw):
     gdp = raw[(raw.region == "china") & (raw.indicator == "gdp")]
     by = gdp.groupby(["vintage", "measure"]).size()
-    assert by[("first", "ytd_growth_pct")] == by[("first", "period_growth_pct")] == 128
+    assert by[("first", "ytd_growth_pct")] == by[("first", "period_growth_pct")] == 128 + 10  # 1992Q1-2026Q2
     assert by[("latest", "ytd_growth_pct")] == 9
     first_2023 = gdp[(gdp.period == "2023-12") & (gdp.measure == "ytd_growth_pct")].set_index("vintage").value
     assert first_2023["first"] == "5.2" and first_2023["latest"] == "5.4"
@@ -92,7 +95,9 @@ def test_build_observations_types_and_jan_feb_span():
     assert obs.duplicated(["region", "indicator", "period", "measure", "vintage"]).sum() == 0
     assert obs.value.dtype == "float64" and obs.year.dtype == "int64"
     iva = obs[(obs.region == "china") & (obs.indicator == "industrial_va")]
-    assert (iva.months_covered == iva.month).all()
+    ytd = iva.measure == "ytd_growth_pct"
+    assert (iva[ytd].months_covered == iva[ytd].month).all()
+    assert (iva[~ytd].months_covered <= 2).all()  # single months (January-February together since 2013)
     gdp_q = obs[(obs.indicator == "gdp") & (obs.measure == "period_growth_pct")]
     assert (gdp_q.months_covered == 3).all()
     assert ingest.months_covered("industrial_va", "period_growth_pct", 2024, 2) == 2
