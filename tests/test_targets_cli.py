@@ -65,6 +65,19 @@ def test_cli_region_year_options_out_file_and_outcomes(report, tmp_path, capsys)
         ["gdp", 2024, 6.1, "about", True], ["industrial_va", 2024, 8.2, "exact", True]]
 
 
+def test_cli_outcomes_carry_the_indicator_to_the_growth_after_it(tmp_path, capsys):
+    path = tmp_path / "2025年湖南省政府工作报告.txt"
+    path.write_text("2025年湖南省政府工作报告\n一、2024年工作回顾\n过去一年，预计全省地区生产总值5.3万亿元、全年增长4.8%，"
+                    "规模工业增加值增长7.2%。\n二、2025年工作安排\n主要预期目标是：地区生产总值增长5.5%左右。\n",
+                    encoding="utf-8")
+    code, out = run_cli([str(path), "--outcomes"], capsys)
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0
+    assert frame[["region", "year", "indicator", "measure", "value", "estimated"]].values.tolist() == [
+        ["hunan", 2024, "gdp", "level", 5.3, True], ["hunan", 2024, "gdp", "growth", 4.8, True],
+        ["hunan", 2024, "industrial_va", "growth", 7.2, True]]
+
+
 def test_cli_rejects_missing_file_and_unknown_region(report, capsys):
     assert run_cli(["no/such/file.txt"], capsys)[0] == 2
     assert run_cli([str(report), "--region", "atlantis"], capsys)[0] == 2

@@ -189,12 +189,14 @@ class _Extractor:
             label, _ = _strip_tail(label, _BINDING_WORDS)
             if q.unit not in ("%", "pp") and verb not in ("增长", "增加", "下降", "减少"):
                 measure = "level"
-        label = "" if label in ("力争", "争取", "努力争取") else _strip_lead(label)  # 增长6.5%左右、力争7%
-        if label in _BASE_WORDS:
-            label = ""  # 56.9万亿元,比上年增长7.7%: the growth is of the thing just named
         prev_i = self._last_kept  # thresholds and skipped numbers in between do not count
         continues = prev_i >= 0 and quantities[prev_i].post_end <= item_start \
             and not _PAREN_NOTE.sub("", norm[quantities[prev_i].post_end:item_start]).strip("、, ")
+        # 达到5.53万亿元、稳居全国前十强、增长4.8%: the verb has no subject of its own, the growth is of the 5.53万亿元
+        predicate_only = continues and norm[item_start - 1] == "、" and label.rstrip().endswith(("、", ","))
+        label = "" if label in ("力争", "争取", "努力争取") else _strip_lead(label)  # 增长6.5%左右、力争7%
+        if label in _BASE_WORDS or outcomes_mod.is_bare(label) or predicate_only:
+            label = ""  # 56.9万亿元,比上年增长7.7%; 5.3万亿元、全年增长4.8%: the growth is of the thing just named
         group = self._groups.get(prev_i) if continues else None
         respective = "分别" in label or (group is not None and not label)
         if "分别" in label:
@@ -214,7 +216,8 @@ class _Extractor:
             span_end = q.post_end + len(noun.rstrip())
         elif not label and continues:
             label = labels[prev_i]  # 6.36万亿元、增长5.1%: the growth is of the same thing
-            measure = measure if verb else self._measures.get(prev_i, measure)
+            if not verb and (q.unit in ("%", "pp")) == (quantities[prev_i].unit in ("%", "pp")):
+                measure = self._measures.get(prev_i, measure)  # 增长5%、总量突破5万亿元: a level all the same
         if continues and norm[item_start - 1] == "、" and not respective:
             self._list_head[idx] = self._list_head.get(prev_i, prev_i)
             lead = _VERB_PREFIX_RE.match(labels[self._list_head[idx]])
@@ -355,6 +358,7 @@ class _Extractor:
             else:
                 sent_start = _last_boundary(self.norm, d["item_start"], _SENTENCE_BOUNDARY)
                 row["estimated"] = "预计" in self.norm[sent_start:q.start]
+                row["_number_start"] = q.start  # for outcomes_mod.carry; dropped by parse_report
                 outcomes.append(row)
         if main:
             for row in self._relatives(main[0], main[1], taken):
@@ -389,6 +393,9 @@ def parse_report(text: str, region: str | None = None, year: int | None = None) 
         row.pop("relative_to", None)
         row.pop("main", None)
         outcomes_mod.finish(row)
+    outcomes_mod.carry(outcomes, ex.norm)
+    for row in outcomes:
+        row.pop("_number_start", None)
     return Parsed(targets, outcomes, region, year)
 
 
