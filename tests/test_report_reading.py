@@ -407,3 +407,77 @@ def test_a_folder_among_the_reports_is_an_error(tmp_path, capsys):
     (reports / "2024.txt").mkdir()
     code, err = run_stage(reports, tmp_path, capsys)
     assert (code, err.strip()) == (1, f"targets: {reports / '2024.txt'}: is a directory, not a report file")
+
+
+# --------------------------------------------------------------------------- hostile inputs (issue #21, item 3)
+
+HUNAN_TITLE_HENAN_TEXT = HENAN.replace("2025年河南省政府工作报告", "2025年湖南省政府工作报告")
+
+
+def test_a_title_and_a_date_line_naming_two_regions_stop_the_stage_until_a_sidecar_says_which(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    path = write(reports / "a.txt", HUNAN_TITLE_HENAN_TEXT)
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert (code, err.strip()) == (1, (
+        f"targets: {path}: the title «2025年湖南省政府工作报告» names 湖南省 (hunan) but the date line "
+        "«在河南省第十四届人民代表大会» names 河南省 (henan); add a.txt.meta.yaml with region: to say which"))
+    write(reports / "a.txt.meta.yaml", "region: 河南\n")
+    code, _ = run_stage(reports, tmp_path, capsys)
+    reg = pd.read_csv(tmp_path / "out" / "target_registry.csv")
+    assert code == 0 and set(reg["region"]) == {"henan"}
+
+
+@pytest.mark.parametrize("body, message", [
+    ("现在，我代表湖北省人民政府，向大会报告工作。\n",
+     "the title «2025年湖南省政府工作报告» names 湖南省 (hunan) but the delegate line «我代表湖北省人民» names 湖北省 "
+     "(hubei)"),
+    ("一、2024年工作回顾\n过去一年，湖北全省地区生产总值增长5.8%，湖北经济稳中向好。\n",
+     "the title «2025年湖南省政府工作报告» names 湖南省 (hunan) but the text names 湖北省 (hubei) 2 times, 湖南省 1"),
+], ids=["delegate-line", "mentions-in-the-text"])
+def test_a_report_under_another_regions_title_is_named(tmp_path, body, message):
+    path = write(tmp_path / "r.txt", "2025年湖南省政府工作报告\n" + body + "二、2025年工作安排\n主要预期目标是：地区生产总值增长6%。\n")
+    with pytest.raises(ReportError) as err:
+        identify(path, read_report(path))
+    assert str(err.value) == f"{path}: {message}; add r.txt.meta.yaml with region: to say which"
+
+
+def test_regions_named_together_are_no_conflict(tmp_path):
+    """A city's report names its province and districts; a province's its cities; China's report any province."""
+    text = ("2025年长沙市政府工作报告\n——2025年1月在长沙市第十六届人民代表大会第四次会议上\n一、2024年工作回顾\n"
+            "湖南湘江新区、岳麓区领跑，湖南全省支持长沙。北京、上海、广东各一次。\n二、2025年工作安排\n"
+            "主要预期目标是：地区生产总值增长5.5%。\n")
+    assert identify(write(tmp_path / "c.txt", text), text).region == "changsha"
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\ufeff", "\u2060", "\u00ad"], ids=["ZWSP", "BOM", "WJ", "SHY"])
+def test_invisible_characters_inside_numbers_and_names_are_read_through(mark):
+    text = (f"2025年湖南省政府工作报告\n主要预期目标是：地区生产总值增长5{mark}.5%左右，固定资产投资增长{mark}6%，"
+            f"一般公共预算收入增{mark}长4%，社会消费品零售总额增长6.{mark}5%。\n")
+    rows = [r for r in parse_report(text).targets if r["main"]]
+    assert [(r["indicator"], r["target_pct"], r["qualifier"]) for r in rows] == [
+        ("gdp", 5.5, "about"), ("fai", 6.0, "exact"), ("fiscal_revenue", 4.0, "exact"), ("retail_sales", 6.5, "exact")]
+    for r in rows:  # offsets still index the text as read, invisible characters and all
+        assert text[r["span_start"]:r["span_end"]] == r["quote"] and text[r["start"]:r["end"]] == r["sentence"]
+    assert rows[0]["quote"] == f"地区生产总值增长5{mark}.5%左右"
+
+
+def test_a_copy_differing_only_by_invisible_characters_is_read_once(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    write(reports / "a.txt", HENAN)
+    write(reports / "b.txt", HENAN.replace("5.5%", "5\u200b.5%").replace("河南省", "河\u2060南省"))
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert code == 0 and f"{reports / 'b.txt'}: same text as a.txt, read once" in err
+
+
+def test_a_main_target_that_cannot_be_read_is_a_review_line(tmp_path, capsys):
+    text = HENAN.replace("地区生产总值增长5.5%左右", "地区生产总值增长5·5%左右")
+    parsed = parse_report(text)
+    assert not any(r["indicator"] == "gdp" for r in parsed.targets)
+    assert [(r["indicator"], r["quote"]) for r in parsed.unread] == [("gdp", "地区生产总值增长5·5%左右")]
+    reports = tmp_path / "reports"
+    write(reports / "henan.txt", text)
+    code, _ = run_stage(reports, tmp_path, capsys)
+    review = pd.read_csv(tmp_path / "out" / "targets_review.csv")
+    assert code == 0
+    assert review[["region", "year", "indicator", "issue", "extracted"]].values.tolist() == [
+        ["henan", 2025, "gdp", "unread", "地区生产总值增长5·5%左右"]]
