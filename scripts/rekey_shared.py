@@ -578,7 +578,7 @@ def national_levels_single_month(shared: Path) -> list[dict]:
     """China's monthly levels (ytd_level, period_level, 亿元) and single-month growth (period_growth_pct): retail and
     industrial single-month growth as NBS prints it; FAI and budget-revenue single months are the vendors'
     arithmetic on levels, marked VENDOR-DERIVED at the start of ``note``."""
-    from pipeline.validate import load_limits
+    from pipeline.sources.validate import load_limits
 
     limits, rows = load_limits(), []
     for i, r in enumerate(_read(shared / "national_monthly_levels_and_single_month_1992_2026.csv"), start=2):

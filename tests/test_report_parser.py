@@ -364,6 +364,19 @@ def test_national_review_outcomes_continue_the_named_indicator(committed):
         2013: 7.7, 2014: 7.4, 2015: 6.9, 2016: 6.7, 2017: 6.9, 2018: 6.6, 2019: 6.1, 2021: 8.1, 2022: 3.0, 2023: 5.2}
 
 
+def test_committed_provincial_reports_state_the_first_released_2024_gdp(committed):
+    """The 2024 GDP growth each 2025 report states first (what the forecasts read) is the first release."""
+    _, outcomes = committed
+    with open(paths.RAW_INDICATORS / "province_annual_2000_2024.csv", encoding="utf-8", newline="") as fh:
+        first = {r["region"]: float(r["value"]) for r in csv.DictReader(fh) if (r["indicator"], r["period"],
+                 r["measure"], r["vintage"]) == ("gdp", "2024-12", "ytd_growth_pct", "first")}
+    gdp = outcomes[(outcomes["indicator"] == "gdp") & (outcomes["measure"] == "growth") & (outcomes["year"] == 2024)
+                   & (outcomes["region"] != "china")]
+    stated = gdp.groupby("region", sort=True)["outcome_pct"].first().to_dict()
+    assert stated == {"beijing": 5.2, "henan": 5.1, "sichuan": 5.7, "yunnan": 3.3, "zhejiang": 5.5}  # guangdong: none
+    assert stated == {region: first[region] for region in stated}
+
+
 def test_committed_reports_are_byte_identical_to_the_reference_copies():
     if not SHARED_REPORTS.is_dir():
         pytest.skip("reference reports not available")

@@ -6,12 +6,14 @@ exact one-line message.
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from pipeline import paths
 from pipeline.sources import targets
 from pipeline.sources.reports import ReportError, identify, parse_report, read_report
 from pipeline.sources.reports.outcomes import level_cny_100m, outcome_indicator
@@ -299,6 +301,102 @@ def test_outcome_indicator(label, slug):
     assert outcome_indicator(label) == slug
 
 
+def review(sentence: str) -> str:
+    """A report whose review part is ``sentence``."""
+    return (f"2025年湖南省政府工作报告\n一、2024年工作回顾\n{sentence}。\n二、2025年工作安排\n"
+            "主要预期目标是：地区生产总值增长5%左右。\n")
+
+
+# Review sentences as reports word them (the source in each comment); expected rows read by hand:
+# (indicator, measure, value with its sign, unit, estimated).
+CARRIED = [
+    # 2026 Hunan report: the growth follows a predicate that names nothing of its own
+    pytest.param("全省地区生产总值达到5.53万亿元、稳居全国前十强、增长4.8%",
+                 [("gdp", "level", 5.53, "万亿元", False), ("gdp", "growth", 4.8, "%", False)],
+                 id="hunan-2026-predicate"),
+    # 2025 Gansu report: the name is two phrases back
+    pytest.param("“十四五”以来，全省地区生产总值连跨4个千亿台阶，2024年达到1.3万亿元、增长5.8%",
+                 [("gdp", "level", 1.3, "万亿元", False), ("gdp", "growth", 5.8, "%", False)],
+                 id="gansu-2025-two-phrases-back"),
+    # the 2025 Hunan report's wording (issue): 全年 names nothing; 预计 keeps both preliminary
+    pytest.param("预计全省地区生产总值5.3万亿元、全年增长4.8%",
+                 [("gdp", "level", 5.3, "万亿元", True), ("gdp", "growth", 4.8, "%", True)],
+                 id="hunan-2025-quannian-estimated"),
+    pytest.param("地区生产总值迈上5万亿元台阶，全年增长4.8%", [("gdp", "growth", 4.8, "%", False)],
+                 id="quannian-after-level-clause"),
+    pytest.param("地区生产总值5.3万亿元、全年下降2%",
+                 [("gdp", "level", 5.3, "万亿元", False), ("gdp", "growth", -2.0, "%", False)],
+                 id="quannian-decline"),
+    pytest.param("全省地区生产总值53231亿元，按不变价格计算，比上年增长4.8%",
+                 [("gdp", "level", 53231.0, "亿元", False), ("gdp", "growth", 4.8, "%", False)],
+                 id="constant-prices"),
+    # 2026 Sichuan and Ningxia reports
+    pytest.param("实现地区生产总值67665亿元，增长5.5%",
+                 [("gdp", "level", 67665.0, "亿元", False), ("gdp", "growth", 5.5, "%", False)],
+                 id="sichuan-2026-shixian"),
+    pytest.param("全年实现地区生产总值5696亿元，增长5.3%",
+                 [("gdp", "level", 5696.0, "亿元", False), ("gdp", "growth", 5.3, "%", False)],
+                 id="ningxia-2026"),
+    # 2025 Tianjin, Guangxi and Xinjiang reports
+    pytest.param("统筹实现多重预期目标。全市地区生产总值预计增长5.1％左右", [("gdp", "growth", 5.1, "%", True)],
+                 id="tianjin-2025-estimated"),
+    pytest.param("初步预计，全区地区生产总值增长4.2%左右", [("gdp", "growth", 4.2, "%", True)],
+                 id="guangxi-2025-estimated"),
+    pytest.param("全疆地区生产总值同比增长6.1%", [("gdp", "growth", 6.1, "%", False)], id="xinjiang-2025-tongbi"),
+    # 2025 Sichuan report (shared copy) and 2019 national report: 经济总量, 总量 are the GDP level
+    pytest.param("全省地区生产总值增长5.7%，高于全国0.7个百分点，经济总量达到64697亿元",
+                 [("gdp", "growth", 5.7, "%", False), (None, "level", 0.7, "pp", False),
+                  ("gdp", "level", 64697.0, "亿元", False)],
+                 id="sichuan-2025-jingji-zongliang"),
+    pytest.param("国内生产总值增长6.6%，总量突破90万亿元",
+                 [("gdp", "growth", 6.6, "%", False), ("gdp", "level", 90.0, "万亿元", False)],
+                 id="china-2019-zongliang"),
+    # 2026 Guangdong report: the value added of the enterprises just named
+    pytest.param("规模以上工业企业达7.6万家、增加值增长3%",
+                 [(None, "level", 7.6, "万家", False), ("industrial_va", "growth", 3.0, "%", False)],
+                 id="guangdong-2026-value-added"),
+    # 2026 Fujian report: a decline is a negative growth
+    pytest.param("固定资产投资下降3.3%", [("fai", "growth", -3.3, "%", False)], id="fujian-2026-decline"),
+    # what names something else, or nothing at all, gets no indicator
+    pytest.param("全省海洋生产总值突破2万亿元、全年增长6%",
+                 [(None, "level", 2.0, "万亿元", False), (None, "growth", 6.0, "%", False)],
+                 id="ocean-gdp-is-not-gdp"),
+    pytest.param("经济运行持续向好。全年增长4.8%", [(None, "growth", 4.8, "%", False)], id="nothing-named"),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CARRIED)
+def test_every_stated_outcome_gets_the_indicator_named_before_it(sentence, expected):
+    text = review(sentence)
+    rows = parse_report(text).outcomes
+    assert [(r["indicator"], r["measure"], r["value"], r["unit"], r["estimated"]) for r in rows] == expected
+    for r in rows:
+        assert text[r["span_start"]:r["span_end"]] == r["quote"] and r["year"] == 2024
+
+
+def first_release_quotes() -> list[tuple[str, str, float]]:
+    """(region, quote, growth) of every 2024 GDP first release the raw data take from a 2025 work report."""
+    out = []
+    with open(paths.RAW_INDICATORS / "province_annual_2000_2024.csv", encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if (r["indicator"], r["period"], r["vintage"]) == ("gdp", "2024-12", "first") and "«" in r["note"]:
+                quote = r["note"].split("«")[1].split("»")[0]
+                out.append((r["region"], quote.split("。")[-1].strip(), float(r["value"])))
+    return out
+
+
+def test_the_2025_reports_gdp_sentences_give_the_first_release():
+    """Each sentence the raw data quote from a 2025 provincial report reads as that province's 2024 GDP growth."""
+    cases = first_release_quotes()
+    assert len(cases) >= 25
+    wrong = []
+    for region, quote, growth in cases:
+        gdp = [r for r in parse_report(review(quote)).outcomes if r["indicator"] == "gdp" and r["measure"] == "growth"]
+        if not gdp or gdp[0]["outcome_pct"] != growth:
+            wrong.append((region, quote, gdp[0]["outcome_pct"] if gdp else None))
+    assert wrong == []
+
+
 def test_levels_in_100m_yuan():
     assert [level_cny_100m(6.36, "万亿元"), level_cny_100m(4500.0, "亿元"), level_cny_100m(52000.0, "万元"),
             level_cny_100m(12.0, "亿美元"), level_cny_100m(3.0, "万人")] == [63600.0, 4500.0, 5.2, None, None]
@@ -310,3 +408,77 @@ def test_a_folder_among_the_reports_is_an_error(tmp_path, capsys):
     (reports / "2024.txt").mkdir()
     code, err = run_stage(reports, tmp_path, capsys)
     assert (code, err.strip()) == (1, f"targets: {reports / '2024.txt'}: is a directory, not a report file")
+
+
+# --------------------------------------------------------------------------- hostile inputs (issue #21, item 3)
+
+HUNAN_TITLE_HENAN_TEXT = HENAN.replace("2025年河南省政府工作报告", "2025年湖南省政府工作报告")
+
+
+def test_a_title_and_a_date_line_naming_two_regions_stop_the_stage_until_a_sidecar_says_which(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    path = write(reports / "a.txt", HUNAN_TITLE_HENAN_TEXT)
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert (code, err.strip()) == (1, (
+        f"targets: {path}: the title «2025年湖南省政府工作报告» names 湖南省 (hunan) but the date line "
+        "«在河南省第十四届人民代表大会» names 河南省 (henan); add a.txt.meta.yaml with region: to say which"))
+    write(reports / "a.txt.meta.yaml", "region: 河南\n")
+    code, _ = run_stage(reports, tmp_path, capsys)
+    reg = pd.read_csv(tmp_path / "out" / "target_registry.csv")
+    assert code == 0 and set(reg["region"]) == {"henan"}
+
+
+@pytest.mark.parametrize("body, message", [
+    ("现在，我代表湖北省人民政府，向大会报告工作。\n",
+     "the title «2025年湖南省政府工作报告» names 湖南省 (hunan) but the delegate line «我代表湖北省人民» names 湖北省 "
+     "(hubei)"),
+    ("一、2024年工作回顾\n过去一年，湖北全省地区生产总值增长5.8%，湖北经济稳中向好。\n",
+     "the title «2025年湖南省政府工作报告» names 湖南省 (hunan) but the text names 湖北省 (hubei) 2 times, 湖南省 1"),
+], ids=["delegate-line", "mentions-in-the-text"])
+def test_a_report_under_another_regions_title_is_named(tmp_path, body, message):
+    path = write(tmp_path / "r.txt", "2025年湖南省政府工作报告\n" + body + "二、2025年工作安排\n主要预期目标是：地区生产总值增长6%。\n")
+    with pytest.raises(ReportError) as err:
+        identify(path, read_report(path))
+    assert str(err.value) == f"{path}: {message}; add r.txt.meta.yaml with region: to say which"
+
+
+def test_regions_named_together_are_no_conflict(tmp_path):
+    """A city's report names its province and districts; a province's its cities; China's report any province."""
+    text = ("2025年长沙市政府工作报告\n——2025年1月在长沙市第十六届人民代表大会第四次会议上\n一、2024年工作回顾\n"
+            "湖南湘江新区、岳麓区领跑，湖南全省支持长沙。北京、上海、广东各一次。\n二、2025年工作安排\n"
+            "主要预期目标是：地区生产总值增长5.5%。\n")
+    assert identify(write(tmp_path / "c.txt", text), text).region == "changsha"
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\ufeff", "\u2060", "\u00ad"], ids=["ZWSP", "BOM", "WJ", "SHY"])
+def test_invisible_characters_inside_numbers_and_names_are_read_through(mark):
+    text = (f"2025年湖南省政府工作报告\n主要预期目标是：地区生产总值增长5{mark}.5%左右，固定资产投资增长{mark}6%，"
+            f"一般公共预算收入增{mark}长4%，社会消费品零售总额增长6.{mark}5%。\n")
+    rows = [r for r in parse_report(text).targets if r["main"]]
+    assert [(r["indicator"], r["target_pct"], r["qualifier"]) for r in rows] == [
+        ("gdp", 5.5, "about"), ("fai", 6.0, "exact"), ("fiscal_revenue", 4.0, "exact"), ("retail_sales", 6.5, "exact")]
+    for r in rows:  # offsets still index the text as read, invisible characters and all
+        assert text[r["span_start"]:r["span_end"]] == r["quote"] and text[r["start"]:r["end"]] == r["sentence"]
+    assert rows[0]["quote"] == f"地区生产总值增长5{mark}.5%左右"
+
+
+def test_a_copy_differing_only_by_invisible_characters_is_read_once(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    write(reports / "a.txt", HENAN)
+    write(reports / "b.txt", HENAN.replace("5.5%", "5\u200b.5%").replace("河南省", "河\u2060南省"))
+    code, err = run_stage(reports, tmp_path, capsys)
+    assert code == 0 and f"{reports / 'b.txt'}: same text as a.txt, read once" in err
+
+
+def test_a_main_target_that_cannot_be_read_is_a_review_line(tmp_path, capsys):
+    text = HENAN.replace("地区生产总值增长5.5%左右", "地区生产总值增长5·5%左右")
+    parsed = parse_report(text)
+    assert not any(r["indicator"] == "gdp" for r in parsed.targets)
+    assert [(r["indicator"], r["quote"]) for r in parsed.unread] == [("gdp", "地区生产总值增长5·5%左右")]
+    reports = tmp_path / "reports"
+    write(reports / "henan.txt", text)
+    code, _ = run_stage(reports, tmp_path, capsys)
+    review = pd.read_csv(tmp_path / "out" / "targets_review.csv")
+    assert code == 0
+    assert review[["region", "year", "indicator", "issue", "extracted"]].values.tolist() == [
+        ["henan", 2025, "gdp", "unread", "地区生产总值增长5·5%左右"]]

@@ -65,6 +65,19 @@ def test_cli_region_year_options_out_file_and_outcomes(report, tmp_path, capsys)
         ["gdp", 2024, 6.1, "about", True], ["industrial_va", 2024, 8.2, "exact", True]]
 
 
+def test_cli_outcomes_carry_the_indicator_to_the_growth_after_it(tmp_path, capsys):
+    path = tmp_path / "2025年湖南省政府工作报告.txt"
+    path.write_text("2025年湖南省政府工作报告\n一、2024年工作回顾\n过去一年，预计全省地区生产总值5.3万亿元、全年增长4.8%，"
+                    "规模工业增加值增长7.2%。\n二、2025年工作安排\n主要预期目标是：地区生产总值增长5.5%左右。\n",
+                    encoding="utf-8")
+    code, out = run_cli([str(path), "--outcomes"], capsys)
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0
+    assert frame[["region", "year", "indicator", "measure", "value", "estimated"]].values.tolist() == [
+        ["hunan", 2024, "gdp", "level", 5.3, True], ["hunan", 2024, "gdp", "growth", 4.8, True],
+        ["hunan", 2024, "industrial_va", "growth", 7.2, True]]
+
+
 def test_cli_rejects_missing_file_and_unknown_region(report, capsys):
     assert run_cli(["no/such/file.txt"], capsys)[0] == 2
     assert run_cli([str(report), "--region", "atlantis"], capsys)[0] == 2
@@ -158,3 +171,59 @@ def test_cli_reads_region_from_text_or_sidecar_and_names_bad_files(tmp_path, cap
     assert cli.main(["targets", str(path), "--region", "湖南x"]) == 2
     assert capsys.readouterr().err == ("--region: unknown region '湖南x' (a slug such as hunan or a name such as "
                                        "湖南省)\n")
+
+
+# --------------------------------------------------------------------------- hostile inputs (issue #21, item 3)
+
+IMPLAUSIBLE = (
+    "2025年湖南省政府工作报告\n"
+    "主要预期目标是：地区生产总值增长550%左右，固定资产投资增长6%，社会消费品零售总额增长-25%，城镇调查失业率5.5%左右，"
+    "空气质量优良天数比率达到90%。\n"
+)
+
+
+def test_cli_refuses_a_report_naming_two_regions_unless_told_which(tmp_path, capsys):
+    path = tmp_path / "report.txt"
+    path.write_text("2025年湖南省政府工作报告\n现在，我代表湖北省人民政府，向大会报告工作。\n"
+                    "主要预期目标是：地区生产总值增长5.5%左右。\n", encoding="utf-8")
+    assert cli.main(["targets", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"{path}: the title «2025年湖南省政府工作报告» names 湖南省 (hunan) but the delegate line «我代表湖北省人民» "
+        "names 湖北省 (hubei); add report.txt.meta.yaml with region: to say which\n")
+    code, out = run_cli([str(path), "--region", "湖北"], capsys)
+    assert code == 0 and pd.read_csv(io.StringIO(out))["region"].tolist() == ["hubei"]
+
+
+def test_cli_leaves_out_an_implausible_target_and_says_so(tmp_path, capsys):
+    path = tmp_path / "report.txt"
+    path.write_text(IMPLAUSIBLE, encoding="utf-8")
+    assert cli.main(["targets", str(path)]) == 0
+    captured = capsys.readouterr()
+    frame = pd.read_csv(io.StringIO(captured.out))
+    assert frame[["indicator", "label", "target_pct"]].fillna("").values.tolist() == [
+        ["fai", "固定资产投资", 6.0], ["", "城镇调查失业率", 5.5], ["", "空气质量优良天数比率", 90.0]]  # 90% is a share
+    assert captured.err.splitlines() == [
+        f"{path}: target 550% (gdp) is outside the plausible range [-20, 80] (params.yaml ingest "
+        "target_pct_min/max); left out: 地区生产总值增长550%左右",
+        f"{path}: target -25% (retail_sales) is outside the plausible range [-20, 80] (params.yaml ingest "
+        "target_pct_min/max); left out: 社会消费品零售总额增长-25%"]
+
+
+def test_stage_lists_an_implausible_target_for_review_not_in_the_registry(tmp_path):
+    reports, out = tmp_path / "reports", tmp_path / "processed"
+    reports.mkdir()
+    (reports / "hunan.txt").write_text(IMPLAUSIBLE, encoding="utf-8")
+    curated_path = tmp_path / "targets.csv"
+    curated([{"region": "hunan", "year": 2025, "indicator": "gdp", "target_pct": 5.5, "qualifier": "about",
+              "wording": "左右", "source": "hand", "text": "地区生产总值增长5.5%左右"},
+             {"region": "hunan", "year": 2025, "indicator": "fai", "target_pct": 6.0, "qualifier": "exact",
+              "source": "hand", "text": "固定资产投资增长6%"}]).to_csv(curated_path, index=False)
+    assert targets.main(reports, curated_path, out) == 0
+    reg = pd.read_csv(out / "target_registry.csv")
+    main = reg[reg["main"] & reg["indicator"].notna()]
+    assert main[["indicator", "target_pct", "origin"]].values.tolist() == [
+        ["fai", 6.0, "curated+report"], ["gdp", 5.5, "curated"]]
+    assert (reg["target_pct"].dropna().abs() < 100).all()
+    review = pd.read_csv(out / "targets_review.csv")
+    assert review[["indicator", "issue", "field", "extracted"]].values.tolist() == [
+        ["gdp", "implausible", "target_pct", 550.0], ["retail_sales", "implausible", "target_pct", -25.0]]

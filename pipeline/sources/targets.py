@@ -5,7 +5,10 @@ One report: ``python -m pipeline targets data/raw/reports/xiangjiang_2024.txt`` 
 parses every report in ``data/raw/reports/`` whatever its name and format (region and year from the
 text or a ``FILE.meta.yaml`` sidecar, see ``pipeline.sources.reports``), reads a text saved twice once, lets
 the curated ``data/processed/targets.csv`` win where both give a main target, and lists every
-disagreement for a person to settle. A report it cannot use stops it with one line naming the file.
+disagreement for a person to settle. A report it cannot use stops it with one line naming the file
+(so does one whose title and text name different regions, unless its sidecar says which). A main target
+outside the plausible range of ``params.yaml`` (``ingest.target_pct_min/max``, as for curated targets) and a
+main-target clause that gave no target are review lines, never registry rows.
 """
 from __future__ import annotations
 
@@ -18,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import paths
-from pipeline.sources import qualifiers, registry
+from pipeline.sources import qualifiers, registry, validate
 from pipeline.sources.reports import OUTCOME_COLUMNS, TARGET_COLUMNS, ReportError, identify, normalize, parse_report, read_report
-from pipeline.sources.reports.identify import SIDECAR_SUFFIX, read_sidecar
+from pipeline.sources.reports.identify import SIDECAR_SUFFIX, check_region, read_sidecar
+from pipeline.sources.reports.quantities import visible
 
 REGISTRY_FILE = paths.PROCESSED / "target_registry.csv"
 OUTCOMES_FILE = paths.PROCESSED / "report_outcomes.csv"
@@ -61,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = read_report(path)
         meta = read_sidecar(path)
+        if not (args.region or meta.get("region")):
+            check_region(path, normalize(visible(text)[0]))
         parsed = parse_report(text, region=args.region or meta.get("region"), year=args.year or meta.get("year"))
     except ReportError as exc:
         print(exc, file=sys.stderr)
@@ -69,6 +75,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path}: {NO_TARGETS}", file=sys.stderr)
         return 1
     frame = outcomes_frame(parsed.outcomes) if args.outcomes else targets_frame(parsed.targets)
+    if not args.outcomes:
+        limits = validate.load_limits()
+        bad = implausible(frame, limits)
+        for _, r in frame[bad].iterrows():
+            print(f"{path}: {implausible_message(r, limits)}; left out: {r['quote']}", file=sys.stderr)
+        frame = frame[~bad].reset_index(drop=True)
+        for r in parsed.unread:
+            print(f"{path}: main target not read: «{r['quote']}» names {r['indicator']} and a number, but no target "
+                  "came out of it", file=sys.stderr)
     if args.out:
         write_csv(frame, Path(args.out))
     else:
@@ -103,11 +118,42 @@ def outcomes_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 NO_TARGETS = "no targets found (no 主要预期目标 paragraph and no quantified commitment in a plan part)"
+_GROWTH_MEASURES = ("growth", "decline")
+
+
+def implausible(frame: pd.DataFrame, limits: dict[str, float]) -> pd.Series:
+    """Main targets in % outside ``ingest.target_pct_min/max``: the range curated targets must pass too.
+
+    Checked are the growth targets and every target of a registry indicator; a share such as 空气质量优良天数比率
+    90% is a level, not a growth, and is not.
+    """
+    lo, hi = limits["target_pct_min"], limits["target_pct_max"]
+    checked = frame["main"].astype(bool) & (frame["measure"].isin(_GROWTH_MEASURES)
+                                            | frame["indicator"].isin(list(registry.indicators())))
+    out = pd.Series(False, index=frame.index)
+    for col in ("target_pct", "target_high_pct"):
+        x = pd.to_numeric(frame[col], errors="coerce")
+        out |= checked & x.notna() & ((x < lo) | (x > hi))
+    return out
+
+
+def _out_of_range(row: pd.Series, limits: dict[str, float]) -> tuple[str, float]:
+    """The column and value of an implausible target row that lie outside the range."""
+    lo, hi = limits["target_pct_min"], limits["target_pct_max"]
+    return next((c, row[c]) for c in ("target_pct", "target_high_pct") if not _blank(row[c]) and not lo <= row[c] <= hi)
+
+
+def implausible_message(row: pd.Series, limits: dict[str, float]) -> str:
+    _, x = _out_of_range(row, limits)
+    name = row["label"] if _blank(row["indicator"]) else row["indicator"]
+    return (f"target {x:g}% ({name}) is outside the plausible range [{limits['target_pct_min']:g}, "
+            f"{limits['target_pct_max']:g}] (params.yaml ingest target_pct_min/max)")
 
 
 def canonical_text(text: str) -> str:
-    """The text with full-width forms, line ends and surrounding blanks normalised: equal for one report saved twice."""
-    return "\n".join(ln.strip() for ln in normalize(text).split("\n") if ln.strip())
+    """The text with full-width forms, invisible characters, line ends and surrounding blanks normalised: equal for
+    one report saved twice."""
+    return "\n".join(ln.strip() for ln in normalize(visible(text)[0]).split("\n") if ln.strip())
 
 
 def report_files(report_dir: Path) -> list[Path]:
@@ -138,18 +184,31 @@ def _curated_code(q) -> str:
         return str(q)
 
 
-def merge_curated(extracted: pd.DataFrame, curated: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge_curated(extracted: pd.DataFrame, curated: pd.DataFrame, limits: dict[str, float] | None = None,
+                  notes: list[dict] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Registry rows (curated values win on a main target both give) and one review row per disagreement.
 
     Disagreements: a compared field differs; a curated target the region-year's report lacks; a main
-    target the report gives but the curated table, holding that region-year, lacks.
+    target the report gives but the curated table, holding that region-year, lacks; a main target outside
+    the plausible range (``limits``, params.yaml ``ingest``), which is left out of the registry. ``notes``
+    are further review rows (main-target clauses the parser could not read).
     """
-    reg = extracted.copy()
+    limits = limits or validate.DEFAULT_LIMITS
+    review: list[dict] = list(notes)
+    bad = implausible(extracted, limits)
+    held_back = set()
+    for _, row in extracted[bad].iterrows():
+        held_back.add((row["region"], row["year"], row["indicator"]))
+        field, value = _out_of_range(row, limits)
+        review.append({"region": row["region"], "year": row["year"], "indicator": row["indicator"],
+                       "issue": "implausible", "field": field, "curated": None, "extracted": value,
+                       "curated_source": None, "curated_text": None, "sentence": row["sentence"],
+                       "report": row.get("source")})
+    reg = extracted[~bad].copy()
     for col in ("indicator", "qualifier", "relative_to", "wording"):
         reg[col] = reg[col].astype(object)  # curated values of another type may replace them
     reg["origin"] = "report"
     reg["source"] = reg.get("source", pd.Series(dtype=object))
-    review: list[dict] = []
     curated = curated.copy()
     curated["year"] = pd.to_numeric(curated["year"], errors="coerce").astype("Int64")
     curated_years = set(zip(curated["region"], curated["year"]))
@@ -179,7 +238,7 @@ def merge_curated(extracted: pd.DataFrame, curated: pd.DataFrame) -> tuple[pd.Da
                 reg.at[i, field] = values[field]
             reg.at[i, "origin"] = "curated+report"
             continue
-        if (c.region, c.year) in report_years:
+        if (c.region, c.year) in report_years and key not in held_back:
             review.append({**base, "issue": "missing_in_report", "field": "", "curated": values["target_pct"],
                            "extracted": None, "sentence": None, "report": None})
         ind = registry.indicators().get(c.indicator)
@@ -212,11 +271,12 @@ def merge_curated(extracted: pd.DataFrame, curated: pd.DataFrame) -> tuple[pd.Da
 
 # --------------------------------------------------------------------------- stage
 
-def parse_reports(report_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def parse_reports(report_dir: Path, notes: list[dict] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Targets and outcomes of every report in ``report_dir``, tagged with their file; ``ReportError`` on a bad one.
 
     A text already read under another name is skipped (said on stderr); two different texts for one region
-    and year are an error naming both files.
+    and year are an error naming both files. Main-target clauses that gave no target are appended to
+    ``notes`` as review rows.
     """
     targets, outcomes = [], []
     by_text: dict[str, Path] = {}
@@ -241,6 +301,10 @@ def parse_reports(report_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             source = f"{source} ({who.source})"
         for row in parsed.targets:
             row["source"] = source
+        if notes is not None:
+            notes += [{"region": who.region, "year": who.year, "indicator": r["indicator"], "issue": "unread",
+                       "field": "", "curated": None, "extracted": r["quote"], "curated_source": None,
+                       "curated_text": None, "sentence": r["sentence"], "report": source} for r in parsed.unread]
         targets += parsed.targets
         outcomes += parsed.outcomes
     tf = _frame(targets, TARGET_COLUMNS + ["source"])
@@ -265,12 +329,14 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 def main(report_dir: Path | None = None, curated_path: Path | None = None, out_dir: Path | None = None) -> int:
     report_dir = report_dir or paths.RAW_REPORTS
     out_dir = out_dir or paths.PROCESSED
+    notes: list[dict] = []
     try:
-        extracted, outcomes = parse_reports(report_dir)
+        extracted, outcomes = parse_reports(report_dir, notes)
     except ReportError as exc:
         print(f"targets: {exc}", file=sys.stderr)
         return 1
-    registry_frame, review = merge_curated(extracted, read_curated(curated_path or paths.TARGETS))
+    registry_frame, review = merge_curated(extracted, read_curated(curated_path or paths.TARGETS),
+                                           validate.load_limits(), notes)
     write_csv(registry_frame, out_dir / REGISTRY_FILE.name)
     write_csv(outcomes, out_dir / OUTCOMES_FILE.name)
     write_csv(review, out_dir / REVIEW_FILE.name)

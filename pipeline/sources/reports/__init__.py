@@ -9,7 +9,9 @@ levels), ``score`` (against a hand-labelled list).
 A government work report states its main expected targets (主要预期目标是: ...) once, scatters
 dozens of other quantified commitments through the plan part, and reviews last year's outcomes
 before that. ``parse_report`` returns all three as plain dicts and reads no file, so a new region or
-year costs only its text.
+year costs only its text; with them, the main-target clauses it could not read (``Parsed.unread``), so a
+main target never vanishes silently. Invisible characters (zero-width space, soft hyphen ...) are read
+through.
 
 Rules, not sentences, decide what a number is:
 * a quantity is a number (Arabic, full-width or Chinese) followed by a unit (``UNIT_BASES``);

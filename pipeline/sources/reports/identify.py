@@ -4,7 +4,9 @@ Reports are saved under any name, so the name says nothing. The text does, in se
 copies keep or lose independently (a scrape may replace 政府 by an unrelated token): the title
 (2025年河南省政府工作报告), the delegate line (我代表北京市人民政府, 我代表国务院), the date line
 (——2025年1月18日在河南省第十四届人民代表大会第三次会议上) and the year whose targets are set.
-Chinese names resolve through ``pipeline.sources.registry.region_by_name``.
+Chinese names resolve through ``pipeline.sources.registry.region_by_name``. A text that contradicts itself (a title
+naming one region and a delegate or date line another, or a text naming another region more often than its
+own) is refused unless the sidecar gives the region: it is never filed under either silently.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.sources import registry
-from pipeline.sources.reports.quantities import normalize
+from pipeline.sources.reports.quantities import normalize, visible
 from pipeline.sources.reports.read import ReportError
 
 HEAD_CHARS = 1500  # title, delegate and date lines sit at the top of a report
@@ -54,6 +56,74 @@ def region_from_text(norm: str) -> str | None:
     if _NATIONAL_RE.search(head):
         return "china"
     return None
+
+
+_HEAD_PLACES = (("title", _TITLE_RE), ("delegate line", _DELEGATE_RE), ("date line", _CONGRESS_RE))
+_REGION_LEVELS = ("province", "prefecture", "district", "national_new_area")
+MENTIONS_MIN = 2  # a region named at least this often, and more often than the head's, contradicts the head
+
+
+def _names(slug: str) -> set[str]:
+    r = registry.region(slug)
+    return {n for n in (r.name_zh, registry._short_name(r.name_zh), r.name_zh.removeprefix("湖南")) if len(n) >= 2}
+
+
+def _family(slug: str) -> set[str]:
+    """The region, its ancestors and its descendants: a report names them all without contradiction."""
+    out = {slug, *registry.ancestors(slug)}
+    out |= {r.slug for r in registry.regions().values() if slug in registry.ancestors(r.slug)}
+    return out
+
+
+def _label(slug: str) -> str:
+    return f"{registry.region(slug).name_zh} ({slug})"
+
+
+def _mentions(norm: str, slug: str) -> int:
+    """How often the text names the region (its most frequent spelling: 湖南省 or 湖南)."""
+    return max((norm.count(n) for n in _names(slug)), default=0)
+
+
+def region_conflict(norm: str) -> str | None:
+    """How the text contradicts itself about its region, or None.
+
+    The title, the delegate line and the date line must agree; and no other region may be named in the text
+    at least ``MENTIONS_MIN`` times and more often than the one they give (a report under another region's title).
+    """
+    head = norm[:HEAD_CHARS]
+    found: list[tuple[str, str, str]] = []  # (where, as written, slug)
+    for where, pattern in _HEAD_PLACES:
+        for m in pattern.finditer(head):
+            slug = _resolve(m.group(m.lastindex))
+            if slug:
+                found.append((where, m.group(0).strip(), slug))
+    if _NATIONAL_RE.search(head):
+        found.append(("delegate line", _NATIONAL_RE.search(head).group(0), "china"))
+    if not found:
+        return None
+    where, written, slug = found[0]
+    for other_where, other_written, other in found[1:]:
+        if other != slug:
+            return (f"the {where} «{written}» names {_label(slug)} but the {other_where} «{other_written}» "
+                    f"names {_label(other)}")
+    if slug == "china":
+        return None
+    family = _family(slug)
+    own = sum(_mentions(norm, s) for s in family)
+    counts = {r.slug: _mentions(norm, r.slug) for r in registry.regions().values()
+              if r.name_zh and r.level in _REGION_LEVELS and r.slug not in family}
+    other, times = max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0))
+    if other and times >= MENTIONS_MIN and times > own:
+        return (f"the {where} «{written}» names {_label(slug)} but the text names {_label(other)} {times} times, "
+                f"{registry.region(slug).name_zh} {own}")
+    return None
+
+
+def check_region(path: Path, norm: str) -> None:
+    """``ReportError`` naming ``path`` when its text names two different regions (a sidecar or --region settles it)."""
+    conflict = region_conflict(norm)
+    if conflict:
+        raise ReportError(f"{path}: {conflict}; add {sidecar_path(path).name} with region: to say which")
 
 
 def year_from_text(norm: str) -> int | None:
@@ -137,7 +207,9 @@ class Identity:
 def identify(path: Path, text: str) -> Identity:
     """Region and year of the report at ``path``: the sidecar's, else the text's; ``ReportError`` naming what is missing."""
     meta = read_sidecar(path)
-    norm = normalize(text)
+    norm = normalize(visible(text)[0])
+    if not meta.get("region"):
+        check_region(path, norm)
     region = meta.get("region") or region_from_text(norm)
     year = meta.get("year") or year_from_text(norm)
     missing = [what for what, value in (("region", region), ("year", year)) if not value]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.sources import qualifiers
 from pipeline.sources.reports import outcomes as outcomes_mod
@@ -14,7 +14,7 @@ from pipeline.sources.reports.phrases import (
     _TAIL_NOUNS, _TO_RE, _VERB_PREFIX_RE, _aliases, _last_boundary, _next_boundary, _quote_mask,
     _respective_names, _strip_lead, _strip_tail, indicator_for,
 )
-from pipeline.sources.reports.quantities import Quantity, find_quantities, normalize
+from pipeline.sources.reports.quantities import Quantity, find_quantities, normalize, visible
 from pipeline.sources.reports.structure import _L1_RE, _L2_RE, Structure, structure
 
 
@@ -40,6 +40,7 @@ class Parsed:
     outcomes: list[dict]
     region: str | None
     year: int | None
+    unread: list[dict] = field(default_factory=list)  # main-target clauses that gave no target (see _Extractor.unread)
 
 
 def _row_common(text: str, norm: str, st: Structure, span: tuple[int, int], sent_from: int | None = None) -> dict:
@@ -66,6 +67,7 @@ class _Extractor:
         self.qmask = _quote_mask(self.norm)
         self.quantities = [q for q in find_quantities(self.norm) if not self.qmask[q.start]]
         self._starts = [q.start for q in self.quantities]
+        self.main_anchor = self._main_anchor()
         self.main_span = self._main_span()
         self._groups: dict[int, tuple[list[str], str, str]] = {}
         self._list_head: dict[int, int] = {}
@@ -75,14 +77,20 @@ class _Extractor:
         self._last_kept = -1
 
     # -- the main-targets paragraph
-    def _main_span(self) -> tuple[int, int] | None:
-        """From the 主要预期目标 anchor through the sentences (or list lines) that state targets."""
-        norm, st = self.norm, self.st
-        anchors = [m for m in _MAIN_ANCHOR.finditer(norm) if st.line_at(m.start()).part == "plan"]
-        anchors = anchors or list(_MAIN_ANCHOR.finditer(norm))
-        if not anchors:
+    def _main_anchor(self) -> int | None:
+        """Where the 主要预期目标 paragraph starts (after its colon or 是), the plan part's first if any."""
+        anchors = [m for m in _MAIN_ANCHOR.finditer(self.norm) if self.st.line_at(m.start()).part == "plan"]
+        anchors = anchors or list(_MAIN_ANCHOR.finditer(self.norm))
+        return anchors[0].end() if anchors else None
+
+    def _main_span(self, targets_only: bool = True) -> tuple[int, int] | None:
+        """From the 主要预期目标 anchor through the sentences (or list lines) that state targets.
+
+        ``targets_only=False``: through the whole paragraph (or list), sentences without a readable target too.
+        """
+        norm, a = self.norm, self.main_anchor
+        if a is None:
             return None
-        a = anchors[0].end()
         pos, end = a, a
         one_per_line = not norm[a:_next_boundary(norm, a, "\n")].strip(" :")
         while pos < len(norm):
@@ -91,7 +99,7 @@ class _Extractor:
             if sentence.strip(" :"):
                 if end > a and (_MAIN_STOP.match(sentence) or _L1_RE.match(sentence) or _L2_RE.match(sentence)):
                     break
-                if not self._carries_target(pos, s_end):
+                if targets_only and not self._carries_target(pos, s_end):
                     break
                 end = s_end
             elif end > a and s_end < len(norm) and norm[s_end] == "\n":
@@ -189,12 +197,14 @@ class _Extractor:
             label, _ = _strip_tail(label, _BINDING_WORDS)
             if q.unit not in ("%", "pp") and verb not in ("增长", "增加", "下降", "减少"):
                 measure = "level"
-        label = "" if label in ("力争", "争取", "努力争取") else _strip_lead(label)  # 增长6.5%左右、力争7%
-        if label in _BASE_WORDS:
-            label = ""  # 56.9万亿元,比上年增长7.7%: the growth is of the thing just named
         prev_i = self._last_kept  # thresholds and skipped numbers in between do not count
         continues = prev_i >= 0 and quantities[prev_i].post_end <= item_start \
             and not _PAREN_NOTE.sub("", norm[quantities[prev_i].post_end:item_start]).strip("、, ")
+        # 达到5.53万亿元、稳居全国前十强、增长4.8%: the verb has no subject of its own, the growth is of the 5.53万亿元
+        predicate_only = continues and norm[item_start - 1] == "、" and label.rstrip().endswith(("、", ","))
+        label = "" if label in ("力争", "争取", "努力争取") else _strip_lead(label)  # 增长6.5%左右、力争7%
+        if label in _BASE_WORDS or outcomes_mod.is_bare(label) or predicate_only:
+            label = ""  # 56.9万亿元,比上年增长7.7%; 5.3万亿元、全年增长4.8%: the growth is of the thing just named
         group = self._groups.get(prev_i) if continues else None
         respective = "分别" in label or (group is not None and not label)
         if "分别" in label:
@@ -214,7 +224,8 @@ class _Extractor:
             span_end = q.post_end + len(noun.rstrip())
         elif not label and continues:
             label = labels[prev_i]  # 6.36万亿元、增长5.1%: the growth is of the same thing
-            measure = measure if verb else self._measures.get(prev_i, measure)
+            if not verb and (q.unit in ("%", "pp")) == (quantities[prev_i].unit in ("%", "pp")):
+                measure = self._measures.get(prev_i, measure)  # 增长5%、总量突破5万亿元: a level all the same
         if continues and norm[item_start - 1] == "、" and not respective:
             self._list_head[idx] = self._list_head.get(prev_i, prev_i)
             lead = _VERB_PREFIX_RE.match(labels[self._list_head[idx]])
@@ -329,6 +340,33 @@ class _Extractor:
         row.update(_row_common(self.text, self.norm, self.st, (a, b)))
         return row
 
+    # -- main targets that gave no row
+    def unread(self, targets: list[dict]) -> list[dict]:
+        """Clauses of the main-targets paragraph that name an indicator and a number but gave it no target.
+
+        A main target must never vanish silently (a number broken by a stray character, a typo such as
+        5·5%): each such clause is returned, for a person to read.
+        """
+        span = self._main_span(targets_only=False)
+        if span is None:
+            return []
+        norm, out = self.norm, []
+        pos = span[0]
+        while pos < span[1]:
+            c_end = min(_next_boundary(norm, pos, ",;。:!?\n、"), span[1])
+            clause = norm[pos:c_end]
+            marker = _LIST_MARK.match(clause)
+            body = _strip_lead(clause[marker.end():] if marker else clause)
+            slug, name = outcomes_mod.name_at_start(body)
+            if slug and re.search(r"[0-9%]", clause) and not any(
+                    r["indicator"] == slug and r["span_start"] < c_end and pos < r["span_end"] for r in targets):
+                a = pos + max(clause.find(body), 0)
+                row = {"indicator": slug, "label": name}
+                row.update(_row_common(self.text, norm, self.st, (a, c_end)))
+                out.append(row)
+            pos = c_end + 1
+        return out
+
     # -- the three outputs
     def extract(self) -> tuple[list[dict], list[dict]]:
         targets, outcomes = [], []
@@ -355,6 +393,7 @@ class _Extractor:
             else:
                 sent_start = _last_boundary(self.norm, d["item_start"], _SENTENCE_BOUNDARY)
                 row["estimated"] = "预计" in self.norm[sent_start:q.start]
+                row["_number_start"] = q.start  # for outcomes_mod.carry; dropped by parse_report
                 outcomes.append(row)
         if main:
             for row in self._relatives(main[0], main[1], taken):
@@ -373,10 +412,23 @@ class _Extractor:
 
 # --------------------------------------------------------------------------- entry point
 
+def _to_original(rows: list[dict], text: str, where: list[int]) -> None:
+    """Offsets of rows found in the visible text, moved back to ``text`` (which has invisible characters)."""
+    for row in rows:
+        for a, b in (("start", "end"), ("span_start", "span_end")):
+            row[a], row[b] = where[row[a]], (where[row[b] - 1] + 1 if row[b] else 0)
+        row["sentence"], row["quote"] = text[row["start"]:row["end"]], text[row["span_start"]:row["span_end"]]
+
+
 def parse_report(text: str, region: str | None = None, year: int | None = None) -> Parsed:
-    """Targets (main flagged) and review outcomes of one report; region/year from the text when not given."""
-    ex = _Extractor(text)
+    """Targets (main flagged) and review outcomes of one report; region/year from the text when not given.
+
+    Invisible characters (zero-width space, soft hyphen ...) are read through; offsets still index ``text``.
+    """
+    shown, where = visible(text)
+    ex = _Extractor(shown)
     targets, outcomes = ex.extract()
+    unread = ex.unread(targets)
     region = region or region_from_text(ex.norm)
     year = year or year_from_text(ex.norm)
     for row in targets:
@@ -389,7 +441,14 @@ def parse_report(text: str, region: str | None = None, year: int | None = None) 
         row.pop("relative_to", None)
         row.pop("main", None)
         outcomes_mod.finish(row)
-    return Parsed(targets, outcomes, region, year)
+    outcomes_mod.carry(outcomes, ex.norm)
+    for row in outcomes:
+        row.pop("_number_start", None)
+    for row in unread:
+        row["region"], row["year"] = region, year
+    if where is not None:
+        _to_original(targets + outcomes + unread, text, where)
+    return Parsed(targets, outcomes, region, year, unread)
 
 
 TARGET_COLUMNS = [

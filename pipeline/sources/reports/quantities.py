@@ -20,6 +20,30 @@ def normalize(text: str) -> str:
     return text.translate(_TRANSLATE)
 
 
+# Characters that print as nothing: zero-width space, (non-)joiners, word joiner, byte-order mark inside the text,
+# soft hyphen, direction marks and embeddings, invisible operators, variation selectors. A web copy can hide one
+# inside a number (5\u200b.5%) or a name (地区生产\u00ad总值); they are read through, never part of a word.
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+                       "\ufe00-\ufe0f\ufeff]")
+
+
+def visible(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without invisible characters, and where each kept character was (None when nothing was dropped).
+
+    The positions map an offset in the visible text back to ``text``: ``where[i]`` for a start, ``where[i - 1] + 1``
+    for an end; one extra entry, ``len(text)``, ends the list.
+    """
+    dropped = [m.start() for m in INVISIBLE.finditer(text)]
+    if not dropped:
+        return text, None
+    where, kept_from = [], 0
+    for i in dropped:  # ranges between the dropped characters: linear, and fast on a long text
+        where.extend(range(kept_from, i))
+        kept_from = i + 1
+    where.extend(range(kept_from, len(text) + 1))
+    return INVISIBLE.sub("", text), where
+
+
 # --------------------------------------------------------------------------- quantities
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
