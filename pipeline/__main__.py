@@ -14,6 +14,7 @@ COMMANDS = {
     "validate": ("pipeline.validate", "check raw files; one line per problem as PATH:ROW:COLUMN: message"),
     "ingest": ("pipeline.ingest", "DVC stage: validate data/raw and write tidy tables to data/processed"),
     "import-portal": ("pipeline.importers.nbs_portal", "convert a statistics-portal export to the raw indicator schema"),
+    "read-release": ("pipeline.releases.cli", "read NBS/MOF release texts (.txt, .html) into the raw indicator schema"),
     "targets": ("pipeline.targets", "extract targets from a work report text (or run the targets stage)"),
     "forecast": ("pipeline.forecast", "forecast full-year outcomes and P(target met) as of a month"),
     "backtest": ("pipeline.backtest", "rolling-origin backtest of the forecasters"),
