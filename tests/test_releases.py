@@ -251,6 +251,11 @@ def test_gdp_quarters_keyed_like_the_national_file(tmp_path):
                    ("gdp", "ytd_level", "2023-12"): "1260582"}
 
 
+def test_a_projection_is_not_a_figure(tmp_path):
+    got, _, _ = rows_of(tmp_path, "2024年1—10月份,社会消费品零售总额同比增长3.5%。预计全年社会消费品零售总额增长4%左右。")
+    assert got == {("retail_sales", "ytd_growth_pct", "2024-10"): "3.5"}
+
+
 def test_a_figure_with_no_indicator_named_is_unplaced_not_guessed(tmp_path):
     got, _, unplaced = rows_of(tmp_path, "2019年前三季度,国内生产总值697798亿元,同比增长6.2%。\n分季度看,一季度同比增长6.4%,"
                                          "二季度增长6.2%,三季度增长6.0%。")

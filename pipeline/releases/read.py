@@ -4,7 +4,8 @@ Walks the sentences in order, carrying within a sentence the subject (the indica
 period (the last one written that is not a comparison base), and collects every figure of a tracked
 indicator: year-on-year growth on the series' basis (real for GDP and industry, nominal otherwise; the
 other basis goes to the note), levels with their unit. Two-year averages, same-scope (同口径) rates,
-growth against another base (比2019年同期) and month-on-month rates are notes or nothing, never the figure.
+growth against another base (比2019年同期) and month-on-month rates are notes or nothing, never the figure;
+projections and targets (预计, 目标, 左右) are not figures.
 
 The release's period is the latest one its figures are for (``1—10月份`` and ``10月份`` in an October
 release); figures quoted for earlier periods (``1—9月份``, the first quarter in a half-year release, which
@@ -147,7 +148,7 @@ def _unplace(walk: _Walk, sentence: Sentence, reason: str, figure: str = "") -> 
 
 def _growth(walk: _Walk, index: int, sentence: Sentence, clause: Clause, subject: str | None, period: Period | None,
             g: Growth, mom: bool, real: bool) -> None:
-    if subject == "other":
+    if subject == "other" or g.projected:
         return
     yoy = g.sign != 0 and not (mom or g.mom or g.two_year_average or g.other_base or g.same_scope)
     if subject is None:

@@ -42,6 +42,7 @@ _OTHER_BASE = re.compile(r"(?<![同环可对相])(?:比|较)(?!上年|去年|上
 _NOMINAL = re.compile(r"名义|\bnominal", re.I)
 _REAL = re.compile(r"实际|扣除价格因素|\breal\b|in\s+real\s+terms", re.I)
 _SEVERAL = re.compile(r"分别|respectively", re.I)
+_PROJECTED = re.compile(r"预计|预测|目标|力争|计划|expected\s+to|forecast|target", re.I)
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.、](?!\d)|[一二三四五六七八九十]+、|\(\d{1,2}\)|\([一二三四五六七八九十]+\))\s*")
 # Where a Chinese predicate starts (增加值 is a name, not 增加); English verbs.
 _PREDICATE_ZH = re.compile(r"\d|同比|环比|比|较|增长|下降|增加(?!值)|减少|上涨|下跌|为|达到|实现|扣除|按|分别|回落|提高|占|持平|"
@@ -107,6 +108,11 @@ class Growth:
     def other_base(self) -> str:
         m = _OTHER_BASE.search(self.lead)
         return m.group(0) if m else ""
+
+    @property
+    def projected(self) -> bool:
+        """预计全年增长5%左右, a target: not a published figure."""
+        return bool(_PROJECTED.search(self.lead) or re.match(r"\s*左右", self.trail))
 
     @property
     def several(self) -> bool:
