@@ -14,6 +14,7 @@ COMMANDS = {
     "validate": ("pipeline.sources.validate", "check raw files; one line per problem as PATH:ROW:COLUMN: message"),
     "ingest": ("pipeline.sources.ingest", "DVC stage: validate data/raw and write tidy tables to data/processed"),
     "import-portal": ("pipeline.sources.portal", "convert a statistics-portal export to the raw indicator schema"),
+    "read-release": ("pipeline.sources.releases.cli", "read NBS/MOF release texts (.txt, .html) into the raw indicator schema"),
     "targets": ("pipeline.sources.targets", "extract targets from a work report text (or run the targets stage)"),
     "forecast": ("pipeline.model.forecast.stage", "forecast full-year outcomes and P(target met) as of a month"),
     "backtest": ("pipeline.evaluation.backtest.stage", "rolling-origin backtest of the forecasters"),

@@ -6,6 +6,7 @@ RAW = ROOT / "data" / "raw"
 RAW_INDICATORS = RAW / "indicators"
 RAW_PORTAL = RAW / "portal"
 RAW_REPORTS = RAW / "reports"
+RAW_RELEASES = RAW / "releases"  # NBS/MOF release texts as published (.txt, .html)
 RAW_TARGETS = RAW / "targets.csv"
 RAW_TARGETS_DIR = RAW / "targets"  # further target files (yearbook extracts), same schema
 PROCESSED = ROOT / "data" / "processed"

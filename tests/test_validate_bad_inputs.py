@@ -196,3 +196,15 @@ def test_cli_exit_codes_and_lines(tmp_path):
 
 def test_at_least_twelve_distinct_malformed_files():
     assert len({expected.split(":")[2] for _, expected in CASES.values()}) >= 12
+
+
+def test_a_level_printed_to_fewer_digits_is_the_same_figure_but_growth_must_match():
+    """A release's 40454亿元 states the table's 40453.9 rounded; 40455 does not; growth 6 and 6.1 differ."""
+    from pipeline.sources.validate import same_figure
+
+    assert same_figure("40454", "40453.9", "period_level")
+    assert same_figure("309834", "309833.6", "ytd_level")
+    assert not same_figure("40455", "40453.9", "period_level")
+    assert not same_figure("40453.8", "40453.9", "period_level")
+    assert not same_figure("6", "6.1", "ytd_growth_pct")
+    assert same_figure("6", "6.0", "ytd_growth_pct")

@@ -45,7 +45,7 @@ def embedded_observations() -> pd.DataFrame:
     if OBSERVATIONS.exists():
         return pd.read_csv(OBSERVATIONS, keep_default_na=False, na_values={"value": [""]})
     tables, _ = ingest.load_raw(sorted(RAW_INDICATORS.glob("*.csv")), sorted(RAW_PORTAL.glob("*.csv")), [],
-                                load_limits())
+                                load_limits(), ingest.release_paths())
     return ingest.build_observations(tables)
 
 

@@ -1,11 +1,13 @@
 """Stage ``ingest``: validate everything in data/raw and write typed tidy tables to data/processed.
 
 Reads data/raw/indicators/*.csv (the raw schema), data/raw/portal/*.csv (portal exports, with an
-optional FILE.meta.yaml sidecar), data/raw/targets.csv (curated targets) and data/raw/targets/*.csv
+optional FILE.meta.yaml sidecar), data/raw/releases/*.txt|*.html (NBS and MOF release texts as published,
+read by ``pipeline.sources.releases``), data/raw/targets.csv (curated targets) and data/raw/targets/*.csv
 (further targets in the same schema, e.g. yearbook extracts). Writes nothing when any check fails:
 every problem is printed as PATH:ROW:COLUMN and the stage exits 1. Never writes to data/raw. Two files
 giving one key (region, indicator, period, measure, vintage) two values is such a problem, naming both;
-portal rows the indicator map does not know are listed by name on stderr and skipped.
+portal rows the indicator map does not know, and release sentences with a figure the reader could not
+place, are listed on stderr and skipped; a release that cannot be read at all is a problem.
 
 Outputs: observations.csv (one row per region, indicator, period, measure and vintage),
 targets.csv (qualifier resolved to its code, wording kept) and ingest_summary.json (row counts,
@@ -21,7 +23,9 @@ import pandas as pd
 
 from pipeline.sources import qualifiers, registry
 from pipeline.sources.portal import read_portal, read_sidecar, unmapped_lines
-from pipeline.paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, ROOT, TARGETS
+from pipeline.paths import (OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_RELEASES, RAW_TARGETS, RAW_TARGETS_DIR,
+                    ROOT, TARGETS)
+from pipeline.sources.releases import ReleaseError, read_release
 from pipeline.sources.schema import OBSERVATION_COLUMNS, OBSERVATION_KEY, RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS, TARGET_COLUMNS
 from pipeline.sources.validate import (Problem, RawDataError, RawTable, check_indicator_rows, check_indicator_tables,
                        check_target_rows, load_limits, read_raw_csv)
@@ -53,9 +57,36 @@ def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     return RawTable(_display(path), RAW_INDICATOR_COLUMNS, rows, table.lines), problems
 
 
+RELEASE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def release_paths(folder: Path | None = None) -> list[Path]:
+    """The release texts in data/raw/releases (sidecars and the README are not releases)."""
+    folder = RAW_RELEASES if folder is None else folder
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() in RELEASE_SUFFIXES
+                  and p.name.lower() not in {"readme.txt", "readme.md"})
+
+
+def release_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
+    """A release text as a RawTable (rows keyed by the line each figure is on); unplaced sentences on stderr."""
+    shown = _display(path)
+    try:
+        rows, unplaced = read_release(path, display=shown)
+    except ReleaseError as exc:
+        return None, [Problem(shown, 0, "-", exc.reason, "release")]
+    for item in unplaced:
+        print(f"{shown}:{item.line}:-: unplaced, not read: {item.reason}: {item.sentence[:100]}", file=sys.stderr)
+    return RawTable(shown, RAW_INDICATOR_COLUMNS, [{c: str(r[c]) for c in RAW_INDICATOR_COLUMNS} for r in rows],
+                    [int(r["line"]) for r in rows]), []
+
+
 def load_raw(indicator_paths: list[Path], portal_paths: list[Path], target_paths: list[Path],
-             limits: dict[str, float]) -> tuple[list[RawTable], list[RawTable]]:
-    """Read and check every raw file; RawDataError with all problems when anything is wrong."""
+             limits: dict[str, float], releases: list[Path] = ()) -> tuple[list[RawTable], list[RawTable]]:
+    """Read and check every raw file; RawDataError with all problems when anything is wrong.
+
+    Releases are merged after the indicator files and portal exports, key by key like them: a key they
+    give with another value is a conflicting duplicate naming both files.
+    """
     problems: list[Problem] = []
     tables: list[RawTable] = []
     for path in indicator_paths:
@@ -67,6 +98,11 @@ def load_raw(indicator_paths: list[Path], portal_paths: list[Path], target_paths
             tables.append(table)
     for path in portal_paths:
         table, found = portal_table(path)
+        problems += found
+        if table:
+            tables.append(table)
+    for path in releases:
+        table, found = release_table(path)
         problems += found
         if table:
             tables.append(table)
@@ -150,7 +186,7 @@ def main() -> int:
     portal_paths = sorted(RAW_PORTAL.glob("*.csv"))
     try:
         target_paths = [p for p in [RAW_TARGETS] if p.exists()] + sorted(RAW_TARGETS_DIR.glob("*.csv"))
-        tables, targets = load_raw(indicator_paths, portal_paths, target_paths, load_limits())
+        tables, targets = load_raw(indicator_paths, portal_paths, target_paths, load_limits(), release_paths())
     except RawDataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

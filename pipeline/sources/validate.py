@@ -268,6 +268,22 @@ def check_indicator_rows(table: RawTable, limits: dict[str, float] | None = None
     return out
 
 
+def _decimals(text: str) -> int:
+    text = text.strip()
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def same_figure(a: str, b: str, measure: str) -> bool:
+    """Do two printed values state the same figure? Growth must match exactly; a level printed to fewer digits
+    (a release's 40454亿元 beside a table's 40453.9) agrees when it is the other rounded to its precision."""
+    x, y = plain_number(a), plain_number(b)
+    if x == y:
+        return True
+    if measure not in LEVEL_MEASURES or x is None or y is None:
+        return False
+    return abs(x - y) <= 0.5 * 10.0 ** -min(_decimals(a), _decimals(b)) + 1e-9 * max(abs(x), abs(y))
+
+
 def check_indicator_tables(tables: list[RawTable]) -> list[Problem]:
     """Checks across rows and files: conflicting duplicates and year-to-date levels that fall."""
     out: list[Problem] = []
@@ -280,12 +296,12 @@ def check_indicator_tables(tables: list[RawTable]) -> list[Problem]:
             if value is None or not m:
                 continue
             key = (row["region"], row["indicator"], row["period"], row["measure"], row["vintage"])
-            if key in seen and seen[key][2] != value:
-                other_path, other_line, other_value = seen[key]
+            if key in seen and not same_figure(seen[key][3], row["value"], row["measure"]):
+                other_path, other_line, other_value, _ = seen[key]
                 where = f"line {other_line}" if other_path == table.path else f"{other_path}:{other_line}"
                 out.append(Problem(table.path, line, "value", f"conflicting duplicate: {'/'.join(key)} is "
                                    f"{value:g} here but {other_value:g} at {where}", "conflicting-duplicate"))
-            seen.setdefault(key, (table.path, line, value))
+            seen.setdefault(key, (table.path, line, value, row["value"]))
             if row["measure"] == "ytd_level":
                 year_key = (row["region"], row["indicator"], row["vintage"], row["unit"], int(m.group(1)))
                 levels.setdefault(year_key, []).append((int(m.group(2)), value, table.path, line))

@@ -1,0 +1,191 @@
+"""Release file -> text: plain text in UTF-8 (BOM or not), GB18030/GBK, UTF-16/32 with a BOM; or a saved
+.html page (scripts, styles and menus dropped, block elements one per line). Line endings become ``\\n``.
+
+Every problem is a ``ReleaseError``: one line naming the file and saying why (missing, a directory, empty,
+binary, an unknown encoding).
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".text", "")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ue000-\uf8ff\ufffd]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.I)
+
+
+class ReleaseError(ValueError):
+    """A release file that cannot be read at all; ``str()`` is the one line to print (``PATH: reason``)."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+def _looks_like_text(text: str) -> bool:
+    """Few control or private-use characters: what a wrong guess of GB18030 on binary bytes produces."""
+    return len(_CONTROL.findall(text)) <= max(2, len(text) // 1000)
+
+
+def decode(raw: bytes, path: str | Path = "release") -> str:
+    """Bytes as text: a byte-order mark decides, else UTF-8, else GB18030; binary is refused."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                raise ReleaseError(path, f"starts with a {codec.upper()} byte-order mark but is not valid "
+                                   f"{codec.upper()} (cut off, or binary)") from None
+    if b"\x00" in raw:
+        raise ReleaseError(path, "not a text file (binary, or UTF-16 without a byte-order mark); save the release "
+                           "as text (.txt) or as the web page (.html)")
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+    raise ReleaseError(path, "not readable as text in UTF-8 or GB18030 (binary, or another encoding); save it as "
+                       "UTF-8")
+
+
+_SKIP = {"script", "style", "noscript", "head", "nav", "header", "footer", "aside", "form", "select", "button",
+         "iframe", "svg", "template", "object"}
+_BLOCK = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
+          "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "hr", "center", "body"}
+_VOID = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr", "param"}
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.title = ""
+        self.skip = 0
+        self.in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        self.in_title = self.in_title or tag == "title"
+        if tag in _SKIP and tag not in _VOID:
+            self.skip += 1
+        if tag in _BLOCK:
+            self.pieces.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BLOCK:
+            self.pieces.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        if tag in _BLOCK:
+            self.pieces.append("\n")
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+        elif not self.skip:
+            self.pieces.append(data)
+
+
+def html_text(raw: bytes, path: str | Path = "release") -> str:
+    """The text of a saved page, one block element per line; the page title first (it names the release)."""
+    m = _META_CHARSET.search(raw[:4096])
+    text = None
+    if m and not any(raw.startswith(bom) for bom, _ in _BOMS):
+        charset = m.group(1).decode("ascii").lower()
+        charset = "gb18030" if charset in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else charset
+        try:
+            text = raw.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        text = decode(raw, path)
+    page = _Page()
+    try:
+        page.feed(text.replace("\r\n", "\n").replace("\r", "\n"))
+        page.close()
+    except Exception as exc:  # html.parser is lenient; anything it still rejects is a broken file
+        raise ReleaseError(path, f"not a readable HTML page ({type(exc).__name__})") from None
+    lines = [ln.strip() for ln in "".join(page.pieces).split("\n")]
+    title = " ".join(page.title.split())
+    body = "\n".join(ln for ln in lines if ln)
+    return (title + "\n" + body) if title and title not in body else body
+
+
+def read_text(path: str | Path) -> str:
+    """The text of one release file; ``ReleaseError`` for anything unusable."""
+    p = Path(path)
+    if p.is_symlink() and not p.exists():
+        raise ReleaseError(path, "dangling symbolic link")
+    if not p.exists():
+        raise ReleaseError(path, "no such file")
+    if p.is_dir():
+        raise ReleaseError(path, "is a directory, not a release file")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ReleaseError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if not raw.strip():
+        raise ReleaseError(path, "empty file: expected the text of a release")
+    text = html_text(raw, path) if p.suffix.lower() in HTML_SUFFIXES else decode(raw, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ReleaseError(path, "no text in the file")
+    return text
+
+
+SIDECAR_SUFFIX = ".meta.yaml"
+SIDECAR_KEYS = ("year", "source")
+SIDECAR_MAX_BYTES = 64 * 1024
+
+
+def read_sidecar(path: str | Path) -> dict:
+    """``year`` and ``source`` from ``FILE.meta.yaml`` beside a release ({} when there is none).
+
+    For a text that names no year (a news copy without its date line): ``year: 2021``; ``source:`` is cited
+    after the release's own title (the page it was read from). Anchors and aliases are refused.
+    """
+    import yaml
+
+    side = Path(str(path) + SIDECAR_SUFFIX)
+    if not side.exists():
+        return {}
+    if side.is_dir():
+        raise ReleaseError(side, "is a directory, not a sidecar file")
+    raw = side.read_bytes()
+    if len(raw) > SIDECAR_MAX_BYTES:
+        raise ReleaseError(side, f"larger than {SIDECAR_MAX_BYTES // 1024} KB; a sidecar holds year and source")
+    try:
+        text = raw.decode("utf-8-sig")
+        if any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in yaml.parse(text)):
+            raise ReleaseError(side, "YAML anchors and aliases are not accepted in a sidecar")
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise ReleaseError(side, "not UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ReleaseError(f"{side}:{mark.line + 1}" if mark else side,
+                           f"not valid YAML ({getattr(exc, 'problem', None) or 'syntax'})") from None
+    if not isinstance(data, dict):
+        raise ReleaseError(side, "must be a mapping of year and/or source")
+    unknown = [str(k) for k in data if k not in SIDECAR_KEYS]
+    if unknown:
+        raise ReleaseError(side, f"unknown key {unknown[0]!r}; allowed: {', '.join(SIDECAR_KEYS)}")
+    out = {}
+    if data.get("year") is not None:
+        year = data["year"]
+        if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2100:
+            raise ReleaseError(side, f"year {year!r} is not a year such as 2021")
+        out["year"] = year
+    if data.get("source") is not None:
+        out["source"] = " ".join(str(data["source"]).split())
+    return out
