@@ -86,3 +86,93 @@ def test_fit_matches_statsmodels_on_the_identified_parameters():
     assert uc.loglike(y, mine) == pytest.approx(uc.loglike(y, ref), abs=1e-6)
     big = ref > 1e-3
     assert np.allclose(mine[big], ref[big], rtol=1e-3)
+
+
+def test_score_is_the_derivative_of_the_likelihood():
+    y = _series()
+    for params in ([0.16, 0.003, 0.64, 0.6], [0.0, 0.2, 0.5, -0.4], [0.3, 0.0, 0.6, 0.9]):
+        llf, score = uc.loglike_score(y, params)
+        assert llf == uc.loglike(y, params)  # the same arithmetic, the same number
+        for i in range(4):
+            def at(x):
+                return uc.loglike(y, [x if j == i else p for j, p in enumerate(params)])
+
+            p = params[i]
+            h = 1e-3 * abs(p) if p else 1e-6
+            if i < 3 and p == 0.0:  # one-sided (second order) at a zero variance
+                numeric = (-3 * at(0.0) + 4 * at(h) - at(2 * h)) / (2 * h)
+            else:
+                numeric = (at(p + h) - at(p - h)) / (2 * h)
+            assert score[i] == pytest.approx(numeric, rel=1e-5, abs=1e-4)
+
+
+def test_fit_sets_a_variance_the_data_do_not_want_to_exactly_zero_and_stops_where_the_gradient_vanishes():
+    # level + AR(1) and no irregular: L-BFGS alone leaves var e at about 1e-9, wherever it happens to stop
+    rng = np.random.default_rng(12)
+    n = 150
+    ar = np.zeros(n)
+    for t in range(1, n):
+        ar[t] = 0.7 * ar[t - 1] + rng.normal(0, 0.8)
+    y = 10 + np.cumsum(rng.normal(0, 0.3, n)) + ar
+    fitted = uc.fit(y, [0.5, 0.05, 0.5, 0.5])
+    _, score = uc.loglike_score(y, fitted)
+    assert fitted[0] == 0.0 and score[0] < -1.0  # the likelihood falls as var e leaves zero
+    assert all(abs(g) < 1e-6 for g in score[1:]) and fitted[1] > 1e-3
+    for nearby in ([1e-9, 1.0001, 0.9999, 1.0], [1e-6, 0.999, 1.0, 1.0001], [0.0, 1.0, 1.001, 0.999]):
+        start = [nearby[0]] + [v * m for v, m in zip(fitted[1:], nearby[1:])]
+        again = uc.polish(y, start)
+        assert again[0] == 0.0 and np.allclose(again, fitted, rtol=1e-9, atol=0)
+
+
+def test_with_no_ar_noise_the_ar_coefficient_is_returned_as_zero():
+    # var w = 0: the AR state is always zero, phi changes nothing and is reported as 0, not where L-BFGS left it
+    rng = np.random.default_rng(5)
+    y = 8 + np.cumsum(rng.normal(0, 0.2, 120)) + rng.normal(0, 0.5, 120)
+    fitted = uc.fit(y, [0.2, 0.02, 0.1, 0.7])
+    assert fitted[2] == 0.0 and fitted[3] == 0.0
+    assert uc.loglike(y, fitted) == uc.loglike(y, [fitted[0], fitted[1], 0.0, 0.5])
+
+
+def _rounded(params):
+    return tuple(float(f"{v:.4g}") for v in params)  # as forecasters.state_space_params rounds
+
+
+@pytest.fixture(scope="module")
+def pipeline_series():
+    """The series and start values the state-space forecaster fits on the national data (the embedded
+    observations), captured from ``forecasters.state_space_params``: four indicators, three years."""
+    from pipeline import data, forecasters as F
+
+    obs = data.embedded_observations()
+    captured = []
+
+    def capture(y, start, maxiter=100):
+        captured.append((np.asarray(y, dtype=float), [float(s) for s in start], maxiter))
+        return np.asarray(start, dtype=float)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(F.uc_model, "fit", capture)
+        mp.setattr(F, "_PARAMS_CACHE", {})
+        for indicator in ("industrial_va", "retail_sales", "fai", "fiscal_revenue"):
+            history = F.history_from_observations(obs, "china", indicator)
+            for year in (2012, 2018, 2024):
+                F.state_space_params(history, year)
+    assert len(captured) == 12
+    return captured
+
+
+def test_rounded_fits_of_real_series_do_not_move_with_the_start(pipeline_series):
+    # Issue 21: on another CPU (another BLAS kernel in scipy's L-BFGS-B) the rounded fits moved. Starting the
+    # optimiser a millionth away, or from its own answer, is the same kind of disturbance.
+    moved = []
+    for k, (y, start, maxiter) in enumerate(pipeline_series):
+        fitted = uc.fit(y, start, maxiter)
+        base = _rounded(fitted)
+        starts = {"+1e-6": [s * (1 + 1e-6 * sign) for s, sign in zip(start, (1, -1, 1, -1))],
+                  "-1e-6": [s * (1 - 1e-6 * sign) for s, sign in zip(start, (1, -1, 1, -1))],
+                  "own answer": [max(v, 1e-8) if i < 3 else v for i, v in enumerate(fitted)]}
+        for label, other in starts.items():
+            again = _rounded(uc.fit(y, other, maxiter))
+            if again != base:
+                moved.append((k, label, base, again))
+    assert not moved, f"{len({m[0] for m in moved})} of {len(pipeline_series)} rounded fits moved: {moved}"
