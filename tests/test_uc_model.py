@@ -141,7 +141,8 @@ def _rounded(params):
 def pipeline_series():
     """The series and start values the state-space forecaster fits on the national data (the embedded
     observations), captured from ``forecasters.state_space_params``: four indicators, three years."""
-    from pipeline import data, forecasters as F
+    from pipeline.model import forecasters as F
+    from pipeline.sources import data
 
     obs = data.embedded_observations()
     captured = []
