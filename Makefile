@@ -19,8 +19,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
+# After the pipeline, the briefings' calls go into the append-only ledger (ledger/calls.csv): nothing is added
+# when a call is unchanged, so a rerun on unchanged data leaves the tree as it was.
 repro: venv
 	$(BIN)/dvc repro
+	$(BIN)/python -m pipeline calls --record
 
 test: venv
 	$(BIN)/python -m pytest

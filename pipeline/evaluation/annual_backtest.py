@@ -356,6 +356,9 @@ def run(record: pd.DataFrame, observations: pd.DataFrame, params: dict):
     since = int(bt["headline_since"])
     panel = annual.build_panel(record, observations)
     p0, p1 = bt["province_years"]
+    if str(p1) == "latest":  # the last year with a provincial outcome in the record: each new year is scored
+        known = record[(record.region.map(annual.level_of) == "province") & record.outcome_pct.notna()]
+        p1 = int(known.year.max())
     c0, c1 = bt["prefecture_years"]
     chosen, every, choices, live = [], [], {}, {}
     for level, years, months in [("province", range(p0, p1 + 1), bt["province_months"]),

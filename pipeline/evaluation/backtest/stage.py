@@ -62,13 +62,24 @@ def check_scorable(obs: pd.DataFrame, indicators: list[str], years: list[int]) -
                      f"December outcome to score (the national figures in the data end in {last})")
 
 
+def last_scored_year(obs: pd.DataFrame, indicators: list[str], last_year) -> int:
+    """``backtest.last_year``: a year, or ``latest``: the last year whose December first release is in the data for
+    every backtested indicator (so each new December is scored without editing params)."""
+    if str(last_year) != "latest":
+        return int(last_year)
+    dec = obs[(obs.region == "china") & (obs.month == 12) & (obs.measure == "ytd_growth_pct") & (obs.vintage == "first")]
+    years = [dec[dec.indicator == i].year.max() for i in indicators]
+    return int(min(years)) if years and not any(pd.isna(y) for y in years) else 0
+
+
 def main() -> int:
     cfg = Config.load(choice_path=None)
     params = load_params()
     shock_years = load_shock_years()
     obs = data.load_observations()
-    years = list(range(int(params.get("first_year", 2010)), int(params.get("last_year", 2023)) + 1))
     indicators = list(params.get("indicators", [*MONTHLY_INDICATORS, "gdp"]))
+    last = last_scored_year(obs, indicators, params.get("last_year", "latest"))
+    years = list(range(int(params.get("first_year", 2010)), last + 1))
     cfg.n_draws = int(params.get("n_draws", 1000))
     widen_grid = [float(w) for w in params.get("borrow_widen_grid", [0.0, 0.5, 1.0, 1.5, 2.0])]
     check_scorable(obs, indicators, years)
