@@ -11,6 +11,9 @@ RAW_TARGETS = RAW / "targets.csv"
 RAW_TARGETS_DIR = RAW / "targets"  # further target files (yearbook extracts), same schema
 PROCESSED = ROOT / "data" / "processed"
 OBSERVATIONS = PROCESSED / "observations.csv"
+# the observations of closed years only (every national series has its December): what the backtests learn from,
+# so a month that closes no year leaves them as they are
+CLOSED_YEARS = PROCESSED / "observations_closed_years.csv"
 TARGETS = PROCESSED / "targets.csv"
 PARAMS = ROOT / "params.yaml"
 REGISTRIES = Path(__file__).resolve().parent / "sources" / "registries"

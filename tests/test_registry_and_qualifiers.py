@@ -203,3 +203,11 @@ def test_backtest_series_take_names_and_an_unknown_one_is_one_line():
                        cwd=ROOT, capture_output=True, text=True)
     assert (r.returncode, r.stdout, r.stderr) == (
         2, "", "backtest: --series: unknown indicator 'GPD'; did you mean: 地区生产总值 (gdp)\n")
+
+
+def test_a_verdict_reads_about_tolerantly_and_everything_else_strictly():
+    from pipeline.sources import qualifiers
+
+    assert qualifiers.verdict_probability("about", 0.17, 0.86) == 0.86
+    for code in ("at_least", "exact", "range", "strive", "exceed", "above", "in_step", "positive"):
+        assert qualifiers.verdict_probability(code, 0.17, 0.86) == 0.17

@@ -30,7 +30,8 @@ import pandas as pd
 from pipeline.model import annual
 from pipeline.model.annual import panel as annual_panel
 from pipeline.evaluation import scoring
-from pipeline.paths import OBSERVATIONS, PARAMS, PROCESSED
+from pipeline.paths import PARAMS, PROCESSED
+from pipeline.sources import data
 
 BACKTEST = PROCESSED / "backtest_annual.csv"
 METRICS = PROCESSED / "backtest_annual_metrics.json"
@@ -409,7 +410,7 @@ def main() -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
     record = pd.read_csv(TRACK_RECORD, dtype={"region": str, "met": "boolean", "met_tolerant": "boolean"})
-    observations = pd.read_csv(OBSERVATIONS, dtype={"region": str}, keep_default_na=False, na_values={"value": [""]})
+    observations = data.closed_year_observations()  # closed years: a month that closes no year changes nothing here
     cases, metrics, tables = run(record, observations, params)
     _write_csv(cases, BACKTEST)
     _write_csv(tables["scores"], SCORES)

@@ -29,6 +29,7 @@ from pipeline.paths import PROCESSED, ROOT
 from pipeline.sources import data, qualifiers, registry
 
 LEDGER = ROOT / "ledger" / "calls.csv"
+# p_met is the strict reading, p_met_tolerant the tolerant one (the verdict of a 左右 target uses the latter)
 COLUMNS = ["label", "made_on", "code_version", "region", "year", "indicator", "as_of", "method", "data_through",
            "target_pct", "target_high_pct", "qualifier", "p_met", "p_met_tolerant", "q10_pct", "q50_pct", "q90_pct",
            "edition", "note"]
@@ -66,10 +67,12 @@ def calls_from_forecast(forecast: pd.DataFrame, *, label: str, made_on: str, ver
     for r in forecast.itertuples(index=False):
         if not isinstance(r.p_met, float) or math.isnan(r.p_met):
             continue
+        strict = getattr(r, "p_met_strict", math.nan)  # p_met is the verdict's reading (tolerant for 左右)
+        strict = r.p_met if not isinstance(strict, float) or math.isnan(strict) else strict
         row = dict(label=label, made_on=made_on, code_version=version, region=r.region, year=int(r.year),
                    indicator=r.indicator, as_of=r.as_of, method=r.method, data_through=r.latest_period or "",
                    target_pct=r.target_pct, target_high_pct=r.target_high_pct, qualifier=r.qualifier,
-                   p_met=r.p_met, p_met_tolerant=r.p_met_tolerant, q10_pct=r.q10_pct, q50_pct=r.q50_pct,
+                   p_met=strict, p_met_tolerant=r.p_met_tolerant, q10_pct=r.q10_pct, q50_pct=r.q50_pct,
                    q90_pct=r.q90_pct, edition="", note=note)
         rows.append({c: _fmt(row[c], c) for c in COLUMNS})
     return rows

@@ -220,8 +220,9 @@ def cell_html(row, lang: str) -> str:
         text = t("scoreboard.cell_latest", lang, value=pct1(latest), period=period)
         lines.append(text)
         sub.append(text)
-    else:
+    else:  # said in the cell, not only on hover: a P(met) without a figure of the year rests on the annual model
         lines.append(t("scoreboard.no_figure", lang))
+        sub.append(t("scoreboard.no_figure", lang))
     median = _num(row.get("q50_pct"))
     if median is not None:
         lines.append(t("scoreboard.cell_median", lang, value=pct1(median)))

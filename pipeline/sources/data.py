@@ -91,6 +91,15 @@ def cut_as_of(obs: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     return obs[obs.year * 12 + obs.month - 1 <= period_index(year, month)].reset_index(drop=True)
 
 
+def closed_year_observations() -> pd.DataFrame:
+    """The ingest stage's closed-years table when it has run, else the same from the observations in memory."""
+    from pipeline.paths import CLOSED_YEARS
+
+    if CLOSED_YEARS.exists():
+        return pd.read_csv(CLOSED_YEARS, keep_default_na=False, na_values={"value": [""]})
+    return ingest.closed_years(embedded_observations())
+
+
 def load_observations(indicator_paths: list[Path] | None = None, as_of: tuple[int, int] | None = None,
                       prefer_file: bool = False) -> pd.DataFrame:
     """The embedded observations plus the user's files (``add_observations``), cut at ``as_of``."""

@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipeline.sources import qualifiers, registry
 from pipeline.sources.portal import read_portal, read_sidecar, unmapped_lines
-from pipeline.paths import (OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_RELEASES, RAW_TARGETS, RAW_TARGETS_DIR,
+from pipeline.paths import (CLOSED_YEARS, OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_RELEASES, RAW_TARGETS, RAW_TARGETS_DIR,
                     ROOT, TARGETS)
 from pipeline.sources.releases import ReleaseError, read_release
 from pipeline.sources.schema import OBSERVATION_COLUMNS, OBSERVATION_KEY, RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS, TARGET_COLUMNS
@@ -134,6 +134,19 @@ def months_covered(indicator: str, measure: str, year: int, month: int) -> int:
     return 1
 
 
+CLOSING_SERIES = ("gdp", "industrial_va", "retail_sales", "fai", "fiscal_revenue")
+
+
+def closed_years(obs: pd.DataFrame) -> pd.DataFrame:
+    """Observations of the years up to the last one whose December is in the data for every national series of
+    ``CLOSING_SERIES`` (first release): a new month changes this table only when it closes a year."""
+    dec = obs[(obs.region == "china") & (obs.month == 12) & (obs.measure == "ytd_growth_pct") & (obs.vintage == "first")]
+    last = min((dec[dec.indicator == i].year.max() for i in CLOSING_SERIES), default=None)
+    if last is None or pd.isna(last):
+        return obs.iloc[0:0]
+    return obs[obs.year <= int(last)].reset_index(drop=True)
+
+
 def build_observations(tables: list[RawTable]) -> pd.DataFrame:
     """Typed, de-duplicated observations (identical duplicates keep the first file's row), sorted by key."""
     records = []
@@ -194,6 +207,7 @@ def main() -> int:
         return 1
     obs, tgt = build_observations(tables), build_targets(targets)
     write_csv(obs, OBSERVATIONS)
+    write_csv(closed_years(obs), CLOSED_YEARS)
     write_csv(tgt, TARGETS)
     SUMMARY.write_text(json.dumps(summarize(obs, tgt), indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                        encoding="utf-8")

@@ -19,6 +19,10 @@ to a code. ``met`` applies the rule to an outcome.
 | unknown      | wording lost (yearbook codes)    | outcome >= target (assumed)         | same                                  |
 
 The tolerance (percentage points) comes from params.yaml (``targets.about_tolerance_pp``).
+
+Verdicts read a target as governments do: a 左右 (about) target is judged on the tolerant reading (an
+outcome up to the tolerance below it counts as met), with the strict reading shown beside it; every other
+wording on its strict reading (``READ_TOLERANTLY``, ``verdict_probability``).
 """
 from __future__ import annotations
 
@@ -40,6 +44,15 @@ _WORDING = {
     "以下": "at_most", "上下": "about", "约": "about", "大约": "about", "超": "exceed", "逾": "exceed",
     "多": "exceed", "余": "exceed", "争取": "strive", "略高于": "above", "跑赢": "above",
 }
+
+
+# Wordings whose verdict (status, the probability a page leads with) follows the tolerant reading.
+READ_TOLERANTLY = {"about"}
+
+
+def verdict_probability(code: str, strict: float, tolerant: float) -> float:
+    """The probability a verdict uses: the tolerant one for 左右, the strict one otherwise."""
+    return tolerant if code in READ_TOLERANTLY else strict
 
 
 # The wording shown for a code when a raw file gave the code itself.

@@ -76,7 +76,7 @@ def main() -> int:
     cfg = Config.load(choice_path=None)
     params = load_params()
     shock_years = load_shock_years()
-    obs = data.load_observations()
+    obs = data.closed_year_observations()  # closed years only: a month that closes no year does not rerun this
     indicators = list(params.get("indicators", [*MONTHLY_INDICATORS, "gdp"]))
     last = last_scored_year(obs, indicators, params.get("last_year", "latest"))
     years = list(range(int(params.get("first_year", 2010)), last + 1))

@@ -30,6 +30,7 @@ GROWTH_INDICATORS = ("gdp", "industrial_va", "fai", "retail_sales", "fiscal_reve
 COLUMNS = ["region", "indicator", "year", "as_of", "method", "latest_period", "latest_ytd_pct", "mean_pct",
            "q05_pct", "q10_pct", "q25_pct", "q50_pct", "q75_pct", "q90_pct", "q95_pct", "target_pct",
            "target_high_pct", "qualifier", "wording", "relative_to", "p_met", "p_met_tolerant",
+           "p_met_strict",
            "required_rest_pct", "share_through_pct", "profile_source", "borrowed_from", "borrowed_share",
            "history_years", "status", "no_forecast_reason", "note"]
 

@@ -286,8 +286,10 @@ def forecast_region(obs: pd.DataFrame, targets: pd.DataFrame, region: str, year:
                     thr = 0.0
                 if thr is not None and info["latest_month"] and not math.isnan(share) and share < 1:
                     required = float(growth.required_growth_pct(info["latest_ytd_pct"], thr, share))
-            row.update(p_met=p.strict, p_met_tolerant=p.tolerant, required_rest_pct=required,
-                       status=status_of(p.strict, cfg) if target is not None else "")
+            # p_met is the verdict's reading (tolerant for 左右, qualifiers.READ_TOLERANTLY); both readings are kept
+            p_verdict = qualifiers.verdict_probability(row.get("qualifier", ""), p.strict, p.tolerant)
+            row.update(p_met=p_verdict, p_met_strict=p.strict, p_met_tolerant=p.tolerant, required_rest_pct=required,
+                       status=status_of(p_verdict, cfg) if target is not None else "")
             rows.append(row)
     out = pd.DataFrame(rows).reindex(columns=COLUMNS)
     return out

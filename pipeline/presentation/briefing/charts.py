@@ -50,7 +50,7 @@ def target_figures(b: Briefing) -> list[tuple[object, str]]:
         path = ytd_path(b, r.indicator)
         if text.fmt.missing(r.q50_pct) and path.empty:
             continue
-        region, ind = text.region_name(b.region, b.lang), text.short_indicator(r.indicator, b.lang)
+        region, ind = text.region_name(b.region, b.lang), text.short_indicator(r.indicator, b)
         has_target = isinstance(r.qualifier, str) and bool(r.qualifier)
         title = (i18n.t("briefing.chart.title", b.lang, region=region, indicator=ind, wording=text.target_wording(r, b.lang))
                  if has_target else i18n.t("briefing.chart.title_no_target", b.lang, region=region, indicator=ind))
@@ -86,7 +86,7 @@ def record_html(b: Briefing, indicator: str = "gdp") -> str:
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     title = i18n.t("briefing.chart.record_title", b.lang, region=text.region_name(b.region, b.lang),
-                   indicator=text.short_indicator(indicator, b.lang))
+                   indicator=text.short_indicator(indicator, b))
     record_chart(ax, r, title=title, labels=labels(b.lang))
     fig.tight_layout()
     return image_html(fig, title)

@@ -253,7 +253,9 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
         forecast = forecast_region(obs, targets, region, year, month, cfg, ["default"])
     record = current_record()
     b = Briefing(region, year, month, as_of, previous_as_of, lang, cfg, forecast.reset_index(drop=True), path, steps,
-                 arrivals(obs_all, region, year, prev, (year, month)), obs, targets, record[record.region == region])
+                 arrivals(obs_all, region, year, prev, (year, month)), obs, targets,
+                 # outcomes known at the as-of month: those of earlier years (a year's outcome comes out in January)
+                 record[(record.region == region) & (record.year < year)])
     for _, r in b.forecast.iterrows():
         latest = int(r.latest_period[5:7]) if isinstance(r.latest_period, str) and r.latest_period else None
         if latest and latest < 12:

@@ -6,6 +6,7 @@ through ``fmt``. Functions take a ``model.Briefing`` and return Markdown or HTML
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import pandas as pd
@@ -15,56 +16,8 @@ from pipeline.sources import registry
 from pipeline.presentation.briefing import fmt
 from pipeline.presentation.briefing.model import Briefing, indicator_path
 
-SEP = {"zh": "；", "en": "; "}
-STOP = {"zh": "。", "en": "."}
-COMMA = {"zh": "，", "en": ", "}
-
-
-def t(b_or_lang, key: str, **values) -> str:
-    lang = b_or_lang if isinstance(b_or_lang, str) else b_or_lang.lang
-    return i18n.t(key, lang, **values)
-
-
-def region_name(slug: str, lang: str) -> str:
-    r = registry.region(slug)
-    return (r.name_zh if lang == "zh" else r.name_en) or r.name_zh or r.name_en or slug
-
-
-def indicator_name(slug: str, lang: str) -> str:
-    ind = registry.indicator(slug)
-    return ind.name_zh if lang == "zh" else ind.name_en
-
-
-def short_indicator(slug: str, lang: str) -> str:
-    """A short name for sentences and chart titles (GDP, 规上工业增加值)."""
-    return t(lang, f"briefing.short.{slug}") if slug in i18n.catalogue(lang)["briefing"]["short"] else \
-        indicator_name(slug, lang)
-
-
-def title(b: Briefing) -> str:
-    return t(b, "briefing.title", region=region_name(b.region, b.lang), year=b.year,
-             as_of=fmt.as_of_text(b.as_of, b.lang))
-
-
-def target_wording(row, lang: str) -> str:
-    """7%以上, 6%左右, 5%-5.5%, 高于经济增速 ... in the reader's language; a dash when there is no target."""
-    q = row.get("qualifier")
-    if not isinstance(q, str) or not q:
-        return fmt.DASH
-    low, high = row.get("target_pct"), row.get("target_high_pct")
-    rel = row.get("relative_to")
-    if q in ("above", "in_step"):
-        rel_name = t(lang, "briefing.wording.economy") if rel == "gdp" or not isinstance(rel, str) or not rel \
-            else short_indicator(rel, lang)
-        return t(lang, f"briefing.wording.{q}", rel=rel_name)
-    if q == "positive":
-        return t(lang, "briefing.wording.positive")
-    if fmt.missing(low):
-        return fmt.DASH
-    if q == "range" and not fmt.missing(high):
-        return t(lang, "briefing.wording.range", low=fmt.target_number(low), high=fmt.target_number(high))
-    key = q if q in ("at_least", "about", "strive", "exceed", "at_most") else "exact"
-    return t(lang, f"briefing.wording.{key}", x=fmt.target_number(low))
+from pipeline.presentation.briefing.words import (COMMA, SEP, STOP, indicator_name, region_name,  # noqa: F401
+                                                 short_indicator, t, target_wording, title)
 
 
 def _has_target(r) -> bool:
@@ -80,13 +33,26 @@ def no_targets_md(b: Briefing) -> str:
     return t(b, "briefing.no_targets", region=region_name(b.region, b.lang), year=b.year)
 
 
+def stale_period(b: Briefing, r) -> str | None:
+    """The latest period of a series that stopped short of the as-of month this year (monthly: the as-of month;
+    quarterly: the last quarter end by then), else None: the page flags it wherever the series is shown."""
+    if not isinstance(r.latest_period, str) or len(r.latest_period) < 7:
+        return None
+    y, m = int(r.latest_period[:4]), int(r.latest_period[5:7])
+    freq = registry.indicator(r.indicator).frequency
+    expected = b.month if freq == "monthly" else (b.month // 3) * 3 if freq == "quarterly" else 12
+    if freq == "monthly" and expected == 1:  # January is released with February
+        return None
+    return r.latest_period if y == b.year and expected and m < expected else None
+
+
 def _final(r) -> bool:
     return isinstance(r.latest_period, str) and r.latest_period.endswith("-12")
 
 
 def verdict(b: Briefing, r) -> str:
     """One sentence per target: where the year is heading, the chance of meeting the target, what is needed."""
-    lang, ind = b.lang, short_indicator(r.indicator, b.lang)
+    lang, ind = b.lang, short_indicator(r.indicator, b)
     wording = target_wording(r, lang)
     if fmt.missing(r.q50_pct):
         aside = b.set_aside is not None and (b.set_aside.indicator == f"{r.indicator}_unclear").any()
@@ -110,13 +76,15 @@ def verdict(b: Briefing, r) -> str:
     if r.qualifier in ("above", "in_step"):
         rel = b.forecast[b.forecast.indicator == r.relative_to]
         if not rel.empty and not fmt.missing(rel.q50_pct.iloc[0]):
-            text += SEP[lang] + t(b, "briefing.verdict.relative", rel=short_indicator(r.relative_to, lang),
+            text += SEP[lang] + t(b, "briefing.verdict.relative", rel=short_indicator(r.relative_to, b),
                                   median=fmt.pct(rel.q50_pct.iloc[0]))
-    if r.qualifier == "about" and not fmt.missing(r.p_met_tolerant):
-        text += t(b, "briefing.verdict.tolerant", p=fmt.prob(r.p_met_tolerant),
+    if r.qualifier == "about" and not fmt.missing(getattr(r, "p_met_strict", math.nan)):
+        text += t(b, "briefing.verdict.strict", p=fmt.prob(r.p_met_strict),
                   tol=fmt.target_number(b.cfg.about_tolerance_pp))
     if not fmt.missing(r.required_rest_pct):
         text += SEP[lang] + t(b, "briefing.verdict.required", req=fmt.pct(r.required_rest_pct))
+    if stale_period(b, r):
+        text += t(b, "briefing.verdict.stale", period=fmt.span_text(r.latest_period, lang))
     return text + STOP[lang]
 
 
@@ -125,7 +93,7 @@ def verdicts(b: Briefing) -> str:
     lines = []
     for _, r in b.forecast.iterrows():
         moved = moved_sentence(b, r.indicator) if _has_target(r) and not _final(r) else ""
-        lines.append(f"- **{indicator_name(r.indicator, b.lang)}**{t(b, 'briefing.colon')}{verdict(b, r)}"
+        lines.append(f"- **{indicator_name(r.indicator, b)}**{t(b, 'briefing.colon')}{verdict(b, r)}"
                      + (f"{'' if b.lang == 'zh' else ' '}{moved}" if moved else ""))
     return "\n".join(lines) if lines else t(b, "briefing.nothing")
 
@@ -189,14 +157,17 @@ def headline(b: Briefing) -> pd.DataFrame:
                 else f"{fmt.number(r.q10_pct)} ~ {fmt.number(r.q90_pct)}")
         status = r.status if isinstance(r.status, str) and r.status else ""
         rows.append({
-            t(b, "briefing.col.indicator"): indicator_name(r.indicator, b.lang),
+            t(b, "briefing.col.indicator"): indicator_name(r.indicator, b),
             t(b, "briefing.col.target"): target_wording(r, b.lang),
             t(b, "briefing.col.latest"): fmt.pct(r.latest_ytd_pct),
-            t(b, "briefing.col.period"): fmt.span_text(r.latest_period, b.lang),
+            t(b, "briefing.col.period"): fmt.span_text(r.latest_period, b.lang) + (
+                t(b, "briefing.col.stale_mark") if stale_period(b, r) else ""),
             t(b, "briefing.col.required"): fmt.pct(r.required_rest_pct),
             t(b, "briefing.col.median"): fmt.pct(r.q50_pct),
             t(b, "briefing.col.band"): band,
-            t(b, "briefing.col.p_met"): fmt.prob(r.p_met),
+            t(b, "briefing.col.p_met"): fmt.prob(r.p_met) + (
+                t(b, "briefing.col.strict_aside", p=fmt.prob(r.p_met_strict))
+                if r.qualifier == "about" and not fmt.missing(getattr(r, "p_met_strict", math.nan)) else ""),
             t(b, "briefing.col.status"): t(b, f"status.{status}") if status else fmt.DASH,
             "_status": status,
         })
@@ -220,7 +191,7 @@ def path_table_html(b: Briefing) -> str:
         if not _has_target(r):
             continue
         path = indicator_path(b, r.indicator)
-        row = {t(b, "briefing.col.indicator"): indicator_name(r.indicator, b.lang)}
+        row = {t(b, "briefing.col.indicator"): indicator_name(r.indicator, b)}
         for p in path.itertuples():
             row[fmt.month_name(p.month, b.lang)] = fmt.prob(p.p_met)
         rows.append(row)
@@ -239,7 +210,7 @@ def changes_table(b: Briefing) -> pd.DataFrame:
         path = indicator_path(b, r.indicator).set_index("month")
         p_prev = path.p_met.get(prev_month) if prev_month else None
         steps = b.steps[(b.steps.indicator == r.indicator) & (b.steps.month > (prev_month or 0))]
-        name = indicator_name(r.indicator, b.lang)
+        name = indicator_name(r.indicator, b)
         if p_prev is None or fmt.missing(p_prev) or fmt.missing(r.p_met):
             what = (t(b, "briefing.changes.new_now", p=fmt.prob(r.p_met)) if not fmt.missing(r.p_met)
                     else t(b, "briefing.changes.not_comparable"))
@@ -282,7 +253,7 @@ def arrivals_md(b: Briefing) -> str:
     lines = []
     for r in b.arrivals.itertuples():
         kind = "revision" if r.revision else ("first" if r.vintage == "first" else "latest")
-        name = indicator_name(r.indicator, b.lang)
+        name = indicator_name(r.indicator, b)
         lines.append("- " + t(b, f"briefing.arrival.{kind}", indicator=name, span=fmt.span_text(r.period, b.lang),
                               value=fmt.pct(r.value)))
     return "\n".join(lines)
@@ -300,7 +271,7 @@ def trust_md(b: Briefing) -> str:
     for _, r in b.forecast.iterrows():
         if not _has_target(r) or _final(r) or fmt.missing(r.q50_pct):  # no forecast: the notes say why
             continue
-        name = short_indicator(r.indicator, b.lang)
+        name = short_indicator(r.indicator, b)
         tr = b.trust.get(r.indicator)
         if not tr:
             key = "annual" if fmt.missing(r.latest_ytd_pct) else "none"
@@ -331,7 +302,7 @@ def trust_md(b: Briefing) -> str:
         if rec:
             text += SEP[b.lang] + t(b, "briefing.trust.target_record", p=fmt.prob(rec["p_mean"]), met=rec["met"],
                                     n=rec["n"], first=rec["first_year"], last=rec["last_year"],
-                                    indicator=short_indicator(r.indicator, b.lang))
+                                    indicator=short_indicator(r.indicator, b))
         if b.region != "china":
             text += SEP[b.lang] + t(b, "briefing.trust.national_only", region=region_name(b.region, b.lang))
         lines.append("- " + text + STOP[b.lang])
@@ -350,7 +321,7 @@ def record_md(b: Briefing) -> str:
         years = sorted(r.year.astype(int))
         met = int(r.met.astype(bool).sum())
         missed = sorted(r.loc[~r.met.astype(bool), "year"].astype(int))
-        text = t(b, "briefing.record.line", region=region_name(b.region, b.lang), indicator=short_indicator(ind, b.lang),
+        text = t(b, "briefing.record.line", region=region_name(b.region, b.lang), indicator=short_indicator(ind, b),
                  first=years[0], last=years[-1], n=len(years), met=met)
         if missed:
             text += SEP[b.lang] + t(b, "briefing.record.missed", years=("、" if b.lang == "zh" else ", ").join(map(str, missed)))
@@ -386,7 +357,7 @@ def notes_md(b: Briefing) -> str:
     """Why a value is a dash, what is borrowed, which figures are set aside and why."""
     lines = []
     for _, r in b.forecast.iterrows():
-        name = indicator_name(r.indicator, b.lang)
+        name = indicator_name(r.indicator, b)
         if isinstance(r.borrowed_from, str) and r.borrowed_from:
             lines.append(f"- {name}{t(b, 'briefing.colon')}{borrowing_text(b, r.borrowed_from, r.borrowed_share)}")
         if fmt.missing(r.q50_pct):
@@ -397,9 +368,9 @@ def notes_md(b: Briefing) -> str:
             lines.append(f"- {name}{t(b, 'briefing.colon')}{t(b, 'briefing.notes.no_own_figure')}")
     for r in (b.set_aside.itertuples() if b.set_aside is not None else []):
         target_ind = r.indicator.removesuffix("_unclear")
-        lines.append("- " + t(b, "briefing.notes.unclear_scope", name=indicator_name(r.indicator, b.lang),
+        lines.append("- " + t(b, "briefing.notes.unclear_scope", name=indicator_name(r.indicator, b),
                               span=fmt.span_text(r.period, b.lang), value=fmt.pct(r.value),
-                              target=indicator_name(target_ind, b.lang) if target_ind in registry.indicators()
+                              target=indicator_name(target_ind, b) if target_ind in registry.indicators()
                               else target_ind))
     shown = b.observations[(b.observations.region == b.region) & (b.observations.year == b.year)]
     if shown.note.astype(str).str.contains("直属区").any():
@@ -457,11 +428,11 @@ def sources(b: Briefing) -> pd.DataFrame:
     rows = []
     tg = b.targets[(b.targets.region == b.region) & (b.targets.year == b.year)].sort_values("indicator", kind="stable")
     for r in tg.itertuples():
-        rows.append({"kind": t(b, "briefing.kind.target"), "ind": indicator_name(r.indicator, b.lang),
+        rows.append({"kind": t(b, "briefing.kind.target"), "ind": indicator_name(r.indicator, b),
                      "period": str(r.year), "value": target_wording(r._asdict(), b.lang), "vintage": fmt.DASH,
                      "publisher": publisher(r.source, b.lang), "page": page(r.source)})
     for r in shown.itertuples():
-        rows.append({"kind": t(b, "briefing.kind.figure"), "ind": indicator_name(r.indicator, b.lang),
+        rows.append({"kind": t(b, "briefing.kind.figure"), "ind": indicator_name(r.indicator, b),
                      "period": fmt.span_text(r.period, b.lang), "value": fmt.pct(r.value),
                      "vintage": t(b, f"vintage.{r.vintage}"), "publisher": publisher(r.source, b.lang),
                      "page": page(r.source)})
