@@ -47,6 +47,8 @@ def main() -> int:
     ap.add_argument("--choice", type=Path, default=Path("ledger/frozen-47f3772/default_choice.json"),
                     help="the backtest's default choice the model is frozen with (before 2024-2025 entered it)")
     ap.add_argument("--frozen-at", default="47f3772", help="the commit whose model and choices are frozen")
+    ap.add_argument("--ledger", type=Path, default=None,
+                    help="write to this file instead of ledger/calls.csv (e.g. to compare with a refit model)")
     args = ap.parse_args()
     cfg = Config.load(choice_path=args.choice)
     obs_all = only_first_releases(data.load_observations())
@@ -69,10 +71,10 @@ def main() -> int:
                 f = forecast_region(obs, targets, region, year, month, cfg, methods, model)
                 rows += calls.calls_from_forecast(f, label="recreated_frozen", made_on=made_on, version=version,
                                                   note=note)
-            added = calls.append(rows)
+            added = calls.append(rows, args.ledger) if args.ledger else calls.append(rows)
             total += added
             print(f"{year}-{month:02d}: {len(regions)} regions, {added} calls recorded ({time.time() - t0:.1f} s)")
-    print(f"{total} calls in {calls.LEDGER}")
+    print(f"{total} calls in {args.ledger or calls.LEDGER}")
     return 0
 
 
