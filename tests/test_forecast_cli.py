@@ -307,3 +307,15 @@ def test_an_about_target_is_judged_on_the_tolerant_reading_with_the_strict_one_k
     assert r.qualifier == "about"
     assert r.p_met == r.p_met_tolerant and r.p_met_strict < r.p_met
     assert r.status == forecast.status_of(r.p_met_tolerant, cfg)
+
+
+def test_a_briefing_entry_with_a_region_name_is_refused_naming_its_slug(tmp_path):
+    """DVC names the output folder after the entry as written: 湖南 would write reports/湖南/ beside reports/hunan/."""
+    from pipeline.errors import InputError
+    from pipeline.model.forecast.config import briefing_entries
+
+    assert briefing_entries({"hunan-2024-06": {"region": "hunan", "as_of": "2024-06"}})["hunan-2024-06"]["region"] == "hunan"
+    with pytest.raises(InputError, match="write the region as its slug 'hunan'"):
+        briefing_entries({"湖南-2024-06": {"region": "湖南", "as_of": "2024-06"}})
+    with pytest.raises(InputError, match="region: unknown region"):
+        briefing_entries({"atlantis-2024-06": {"region": "atlantis", "as_of": "2024-06"}})

@@ -120,6 +120,13 @@ def briefing_entries(raw, path: Path = PARAMS) -> dict[str, dict]:
         unknown = set(entry) - {"region", "as_of", "previous_as_of", "lang"}
         if unknown:
             raise InputError(f"{path}: briefings.{key}: unknown field {sorted(unknown)[0]!r}")
+        try:
+            slug = registry.resolve_region(str(entry["region"]))
+        except ValueError as exc:
+            raise InputError(f"{path}: briefings.{key}: region: {exc}") from None
+        if slug != str(entry["region"]):  # DVC names the output folder reports/REGION/ after what is written here
+            raise InputError(f"{path}: briefings.{key}: write the region as its slug {slug!r} (not "
+                             f"{entry['region']!r}): the briefing's folder is reports/{slug}/, named from this entry")
         if str(key) != f"{entry['region']}-{entry['as_of']}":
             raise InputError(f"{path}: briefings.{key}: the key must be {entry['region']}-{entry['as_of']}")
         out[str(key)] = dict(entry)
