@@ -27,3 +27,14 @@ def test_every_chinese_character_of_the_page_is_in_the_embedded_font():
 def test_a_page_without_chinese_is_left_as_it_is():
     page = "<html><head><title>Hunan</title></head><body><p>GDP growth 7% – about 2%</p></body></html>"
     assert fonts.embed_cjk_font(page) == page
+
+
+def test_pages_fetch_nothing_from_the_network():
+    """nbconvert's template loads require.js and MathJax from a CDN; the briefing drops both and keeps its own."""
+    from pipeline.presentation.briefing.runner import offline
+
+    page = ('<head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>\n'
+            '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX"> </script>\n'
+            '<script>var own = 1;</script></head>')
+    assert offline(page) == "<head><script>var own = 1;</script></head>"
+

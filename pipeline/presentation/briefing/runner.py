@@ -127,9 +127,17 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     body, _ = exporter.from_notebook_node(nb)
     from pipeline.presentation.briefing.fonts import embed_cjk_font
 
-    html_path.write_text(embed_cjk_font(_set_title(body, nb)), encoding="utf-8")
+    html_path.write_text(embed_cjk_font(offline(_set_title(body, nb))), encoding="utf-8")
     progress(f"[4/4] wrote {out_dir}")
     return out_dir
+
+
+def offline(body: str) -> str:
+    """Drop the script tags nbconvert's template points at a CDN (require.js, MathJax): the page has no widgets
+    and no formulas, and must open with no network at all."""
+    import re
+
+    return re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
 
 
 def _set_title(body: str, nb) -> str:
