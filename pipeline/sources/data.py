@@ -97,7 +97,7 @@ def closed_year_observations() -> pd.DataFrame:
 
     if CLOSED_YEARS.exists():
         return pd.read_csv(CLOSED_YEARS, keep_default_na=False, na_values={"value": [""]})
-    return ingest.closed_years(embedded_observations())
+    return ingest.closed_years(embedded_observations()).drop(columns=["raw_row"], errors="ignore")
 
 
 def load_observations(indicator_paths: list[Path] | None = None, as_of: tuple[int, int] | None = None,

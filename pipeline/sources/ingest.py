@@ -207,7 +207,8 @@ def main() -> int:
         return 1
     obs, tgt = build_observations(tables), build_targets(targets)
     write_csv(obs, OBSERVATIONS)
-    write_csv(closed_years(obs), CLOSED_YEARS)
+    # without the row numbers: a month added inside a file must not change the closed years' table
+    write_csv(closed_years(obs).drop(columns=["raw_row"]), CLOSED_YEARS)
     write_csv(tgt, TARGETS)
     SUMMARY.write_text(json.dumps(summarize(obs, tgt), indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                        encoding="utf-8")
