@@ -29,7 +29,10 @@ RELIABILITY = PROCESSED / "backtest_reliability.csv"
 ANNUAL_RELIABILITY = PROCESSED / "backtest_annual_reliability.csv"
 
 METHOD_WORDS = {"carry_forward": "Carry-forward (benchmark)", "empirical_drift": "Empirical drift",
-                "state_space": "State-space model", "bridge": "Bridge equation", "default": "Default combination"}
+                "state_space": "State-space model", "bridge": "Bridge equation", "default": "Default combination",
+                "default_raw": "Default before recalibration",
+                "default_before": "Fixed equal-weight combination (before issue 10)"}
+
 REGIME_WORDS = {"all": "All years", "ordinary": "Ordinary years", "shock": "Shock years"}
 LEVEL_WORDS = {"province": "Provinces", "prefecture": "Cities (prefecture level)", "nation": "Nation"}
 ANNUAL_MONTHS = (0, 3, 6, 9, 12)  # as-of months drawn in the annual reliability chart (0: before any release)
@@ -92,7 +95,7 @@ def rmse_figure(by_month: pd.DataFrame):
     regimes = _regimes(by_month)
     colours = _method_colours(by_month)
     ncols, nrows = max(len(indicators), 1), max(len(regimes), 1)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, 2.8 * nrows + 0.8), squeeze=False,
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols + 1, 2.8 * nrows + 0.8), squeeze=False,
                              sharex=True)
     if by_month.empty:
         _empty(axes[0][0], "No backtest results")
@@ -105,7 +108,7 @@ def rmse_figure(by_month: pd.DataFrame):
                 line = sub[sub.method == method].sort_values("month")
                 ax.plot(line.month, line.rmse, "o-", ms=3, color=colours[method], label=_words(method, METHOD_WORDS))
             name = _indicator_words(ind)
-            ax.set_title(name if regime is None else f"{name}, {_words(regime, REGIME_WORDS).lower()}", fontsize=9)
+            ax.set_title(name if regime is None else f"{name}, {_words(regime, REGIME_WORDS).lower()}", fontsize=8)
             ax.set_xlabel("Month of the latest release (as-of month)", fontsize=8)
             if j == 0:
                 ax.set_ylabel("RMSE of the December forecast (pp)", fontsize=8)
@@ -119,7 +122,7 @@ def rmse_figure(by_month: pd.DataFrame):
     labels = [lab for lab in order if lab in seen]
     handles = [seen[lab] for lab in labels]
     if labels:
-        fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5), fontsize=8, frameon=False)
+        fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), fontsize=8, frameon=False)
     fig.suptitle("Forecast error of full-year growth by month, per indicator and method (rolling-origin backtest)",
                  fontsize=10)
     fig.tight_layout(rect=(0, 0.07 if labels else 0, 1, 0.95))
