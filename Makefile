@@ -9,7 +9,7 @@ export DVC_IGNORE_UPDATES := 1
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: repro test venv bench clean-processed
+.PHONY: repro test test-fast venv bench clean-processed
 
 venv: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ repro: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# The unit and contract tests alone: no dvc repro, no notebook or command-line run end to end (marker integration).
+test-fast: venv
+	$(BIN)/python -m pytest -m "not integration"
 
 bench: venv
 	$(BIN)/python benchmarks/run.py

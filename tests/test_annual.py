@@ -88,6 +88,7 @@ def test_no_look_ahead(data):
     assert not np.array_equal(a, b)  # the change is visible once the changed year is in the past
 
 
+@pytest.mark.integration
 def test_backtest_no_look_ahead_and_deterministic(data):
     record, obs, _ = data
     params = {**PARAMS, "backtest": {**backtest_annual.BACKTEST_DEFAULTS, "province_years": [2006, 2015],

@@ -69,6 +69,7 @@ def test_calibration_factor_by_hand():
     assert f == {2003: 1.0, 2004: 1.6}
 
 
+@pytest.mark.integration
 def test_backtest_run_reports_by_regime_and_is_deterministic(bt):
     record, obs, params, _ = bt
     p = {**params, "shock_years": [2012]}

@@ -89,6 +89,7 @@ def _write_csvs(tmp_path: Path) -> dict:
     return paths
 
 
+@pytest.mark.integration
 def test_images_are_drawn_and_identical_on_rerun(tmp_path):
     paths = _write_csvs(tmp_path)
     first = bp.write_all(paths["by_month"], paths["reliability"], paths["annual_reliability"], tmp_path / "a")

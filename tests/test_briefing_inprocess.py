@@ -85,6 +85,7 @@ def test_same_outputs_as_a_jupyter_kernel(tmp_path):
         {k: v for k, v in kernel.metadata.language_info.items() if k != "version"}
 
 
+@pytest.mark.integration
 def test_warnings_and_stderr_become_a_stderr_stream(tmp_path):
     """In a process of its own: pytest would catch the warning before the notebook saw it."""
     src = _notebook(tmp_path, ["import sys, warnings\nsys.stderr.write('e1 ')\nwarnings.warn('careful')\nprint('o')"])

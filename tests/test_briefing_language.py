@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from pipeline.sources import registry
-from pipeline.presentation.briefing import fmt, render, text
+from pipeline.presentation.briefing import fmt, text
 
 # --- numbers ---------------------------------------------------------------------------------------
 
@@ -127,11 +127,11 @@ BRIEFINGS = [("xiangjiang", "2024-09", None, "zh"), ("hunan", "2024-06", "2024-0
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
+def pages(repro_briefing):
+    """The four are params.yaml briefings: the pages the session's `dvc repro` rendered (conftest.py)."""
     out = {}
     for region, as_of, prev, lang in BRIEFINGS:
-        folder = tmp_path_factory.mktemp(f"{region}_{as_of}_{lang}")
-        render(region, as_of, prev, lang, folder, progress=lambda _: None)
+        folder = repro_briefing(region, as_of, prev, lang)
         out[(region, as_of, lang)] = (folder / "briefing.html").read_text(encoding="utf-8")
     return out
 

@@ -43,6 +43,7 @@ def national_file(tmp_path, year=2027, months=(2, 3, 4, 5, 6), values=(6.0, 6.1,
     return write(tmp_path / "iva.csv", text)
 
 
+@pytest.mark.integration
 def test_cli_columns_and_one_row_per_indicator(tmp_path):
     out = tmp_path / "f.csv"
     r = cli("--as-of", "2024-09", "--region", "xiangjiang", "--out", out)
@@ -57,6 +58,7 @@ def test_cli_columns_and_one_row_per_indicator(tmp_path):
     assert "income" in set(df.indicator)
 
 
+@pytest.mark.integration
 def test_method_all_gives_a_row_per_method(tmp_path):
     out = tmp_path / "f.csv"
     assert cli("--as-of", "2024-09", "--region", "xiangjiang", "--method", "all", "--out", out).returncode == 0
@@ -75,6 +77,7 @@ def test_indicators_add_a_year_and_rows_exist_without_targets(tmp_path):
     assert row.latest_ytd_pct == 6.4 and np.isnan(row.target_pct) and row.q50_pct == pytest.approx(6.4, abs=0.3)
 
 
+@pytest.mark.integration
 def test_no_look_ahead(tmp_path):
     before = national_file(tmp_path, months=(2, 3, 4, 5, 6, 7, 8), values=(6.0, 6.1, 6.2, 6.3, 6.4, 1.0, 1.0))
     other = national_file(tmp_path / "b", months=(2, 3, 4, 5, 6, 7, 8), values=(6.0, 6.1, 6.2, 6.3, 6.4, 9.0, 9.5))
@@ -86,6 +89,7 @@ def test_no_look_ahead(tmp_path):
     pd.testing.assert_frame_equal(outs[0], outs[1])
 
 
+@pytest.mark.integration
 def test_targets_file_takes_the_wording(tmp_path):
     path = national_file(tmp_path)
     targets = write(tmp_path / "t.csv", "region,year,indicator,target_pct,target_high_pct,qualifier,relative_to,source,text\n"
@@ -97,12 +101,14 @@ def test_targets_file_takes_the_wording(tmp_path):
     assert row.qualifier == "about" and row.p_met_tolerant >= row.p_met
 
 
+@pytest.mark.integration
 def test_bad_input_file_is_reported_with_path_row_column(tmp_path):
     bad = write(tmp_path / "bad.csv", HEADER + "china,industrial_va,2025-13,ytd_growth_pct,6,pct,first,x,\n")
     r = cli("--as-of", "2025-06", "--indicators", bad)
     assert r.returncode == 1 and f"{bad}:2:period:" in r.stderr
 
 
+@pytest.mark.integration
 def test_bad_as_of_and_unknown_region():
     assert cli("--as-of", "2024-13").returncode == 2
     r = cli("--as-of", "2024-09", "--region", "atlantis")
@@ -132,6 +138,7 @@ def test_region_without_figures_falls_back_to_the_annual_model(obs, cfg):
     assert gdp.borrowed_from == "annual:prefecture" and 0 < gdp.p_met < 1 and np.isnan(gdp.latest_ytd_pct)
 
 
+@pytest.mark.integration
 def test_reruns_are_identical(obs, cfg):
     targets = data.load_targets()
     cut = data.cut_as_of(obs, 2024, 9)
@@ -157,6 +164,7 @@ def test_main_targets_found_by_the_parser_are_used(tmp_path):
         ["hunan", 2025, "gdp", 5.5, "about"]]
 
 
+@pytest.mark.integration
 def test_any_registered_region_gets_an_answer_without_monthly_data(tmp_path):
     out = tmp_path / "f.csv"
     r = cli("--as-of", "2015-06", "--region", "guangdong", "--out", out)
@@ -212,6 +220,7 @@ def clone_without_september(tmp_path_factory):
     return root, release
 
 
+@pytest.mark.integration
 def test_one_month_release_changes_the_forecast_without_losing_history(tmp_path, clone_without_september):
     root, release = clone_without_september
     outs = {}
@@ -232,6 +241,7 @@ def test_one_month_release_changes_the_forecast_without_losing_history(tmp_path,
     pd.testing.assert_frame_equal(outs["with"], full.loc[outs["with"].index], check_dtype=False)
 
 
+@pytest.mark.integration
 def test_conflicting_release_exits_1_with_both_values_unless_prefer_file(tmp_path):
     path = write(tmp_path / "new.csv", HEADER + "china,industrial_va,2023-09,ytd_growth_pct,4.5,pct,first,test,\n")
     r = cli("--as-of", "2023-09", "--region", "china", "--indicators", path)
@@ -258,6 +268,7 @@ def test_targets_file_adds_and_overrides_by_key(tmp_path):
     pd.testing.assert_frame_equal(others(added), others(base))
 
 
+@pytest.mark.integration
 def test_targets_command_output_is_accepted(tmp_path):
     report = ROOT / "data/raw/reports/xiangjiang_2024.txt"
     extracted = tmp_path / "extracted.csv"
@@ -282,6 +293,7 @@ def test_no_data_for_the_region_and_month_is_a_sentence_and_exit_1():
                         "with --indicators/--targets, or run `make repro` after adding them to data/raw/\n")
 
 
+@pytest.mark.integration
 def test_region_and_method_mistakes_are_one_line():
     r = cli("--as-of", "2024-09", "--region", "湖男")
     assert (r.returncode, r.stderr) == (2, "forecast: --region: unknown region '湖男'; did you mean: 湖南省 (hunan), "
@@ -292,6 +304,7 @@ def test_region_and_method_mistakes_are_one_line():
     assert (r.returncode, r.stderr) == (1, "/nonexistent/new.csv: no such file\n")
 
 
+@pytest.mark.integration
 def test_chinese_region_names_are_accepted(tmp_path):
     out = tmp_path / "f.csv"
     r = cli("--as-of", "2024-09", "--region", "湘江新区", "--out", out)

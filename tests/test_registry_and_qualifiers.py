@@ -158,6 +158,7 @@ def track_record_cli(*args):
                           text=True)
 
 
+@pytest.mark.integration
 def test_track_record_takes_chinese_names_and_indicator_names():
     import io
 
@@ -171,6 +172,7 @@ def test_track_record_takes_chinese_names_and_indicator_names():
     assert (row.target_pct, row.outcome_pct) == (8.0, 8.0)
 
 
+@pytest.mark.integration
 def test_track_record_mistakes_are_one_line():
     r = track_record_cli("--region", "湖男")
     assert (r.returncode, r.stdout, r.stderr) == (
@@ -193,6 +195,7 @@ def test_explore_helpers_take_names_as_people_type_them():
         explore.ytd_paths("湖男", "gdp")
 
 
+@pytest.mark.integration
 def test_backtest_series_take_names_and_an_unknown_one_is_one_line():
     import subprocess
     import sys

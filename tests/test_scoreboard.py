@@ -220,6 +220,7 @@ def test_page_renders_in_headless_chromium(tmp_path, board_zh):
 
 # --- the annual model's training data, built once per board ---------------------------------------------
 
+@pytest.mark.integration
 def test_annual_training_data_is_built_once_and_gives_the_uncached_results(monkeypatch):
     """The board shares one annual panel across regions, so a level's training table (``annual.regression._model_data``)
     is built once, not once per province; the cells must equal those of a fresh panel per province."""

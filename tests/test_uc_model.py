@@ -162,6 +162,7 @@ def pipeline_series():
     return captured
 
 
+@pytest.mark.integration
 def test_rounded_fits_of_real_series_do_not_move_with_the_start(pipeline_series):
     # Issue 21: on another CPU (another BLAS kernel in scipy's L-BFGS-B) the rounded fits moved. Starting the
     # optimiser a millionth away, or from its own answer, is the same kind of disturbance.
