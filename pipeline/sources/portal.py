@@ -13,7 +13,8 @@ as UTF-8 with a BOM or as GBK. Indicator rows are mapped to slugs by
 Rows the map does not know are reported, not guessed.
 
 A ``FILE.meta.yaml`` sidecar beside an export names its region, vintage and source; it is read with a
-loader that refuses YAML anchors and aliases (an alias bomb would exhaust memory) and at most 64 KB,
+loader that refuses YAML tags, anchors and aliases (an alias bomb would exhaust memory) and deep nesting
+(``pipeline.yamlio``), at most 64 KB,
 and every problem in it is reported against the sidecar file.
 """
 from __future__ import annotations
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from pipeline import yamlio
 from pipeline.paths import REGISTRIES
+from pipeline.safeio import FileRefused
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS, VINTAGES
 from pipeline.sources.validate import MAX_SIDECAR_BYTES, Problem, decode_text, number_problem, plain_number, read_file_bytes
 
@@ -51,18 +53,6 @@ def _region_slug(name: str) -> str | None:
     return next((r.slug for r in registry.regions().values() if r.name_en and r.name_en.lower() == key), None)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases at the scanner, before anything can be expanded."""
-
-    def fetch_alias(self):
-        raise yaml.scanner.ScannerError(None, None, "YAML aliases (*name) are not allowed in a sidecar",
-                                        self.get_mark())
-
-    def fetch_anchor(self):
-        raise yaml.scanner.ScannerError(None, None, "YAML anchors (&name) are not allowed in a sidecar",
-                                        self.get_mark())
-
-
 def sidecar_path(path: Path | str) -> Path:
     return Path(path).with_name(Path(path).name + ".meta.yaml")
 
@@ -79,7 +69,7 @@ def read_sidecar(path: Path | str) -> tuple[dict, list[Problem]]:
     if not meta.exists() and not meta.is_symlink():
         return {}, []
     m = str(meta)
-    raw, problems = read_file_bytes(meta)
+    raw, problems = read_file_bytes(meta, "sidecar")
     if raw is None:
         return {}, problems
     if len(raw) > MAX_SIDECAR_BYTES:
@@ -92,11 +82,9 @@ def read_sidecar(path: Path | str) -> tuple[dict, list[Problem]]:
         return {}, [Problem(m, 1, "-", "sidecar is empty: name region, vintage and source (see "
                             "data/raw/portal/README.md), or delete it", "sidecar")]
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        return {}, [Problem(m, mark.line + 1 if mark else 1, "-", f"malformed YAML: {what}", "sidecar")]
+        data = yamlio.load(text, m)  # no tags, anchors, aliases or deep nesting
+    except FileRefused as exc:
+        return {}, [Problem(m, exc.line or 1, "-", exc.reason, "sidecar")]
     if not isinstance(data, dict):
         return {}, [Problem(m, 1, "-", f"sidecar must be a mapping (region: ..., vintage: ..., source: ...), "
                             f"not a {type(data).__name__}", "sidecar")]

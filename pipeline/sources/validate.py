@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 from pipeline.sources import qualifiers, registry
-from pipeline import yamlio
+from pipeline import safeio, yamlio
 from pipeline.paths import PARAMS
 from pipeline.sources.schema import (GROWTH_MEASURES, GROWTH_UNIT, LEVEL_MEASURES, LEVEL_UNITS, MEASURES, RAW_INDICATOR_COLUMNS,
                      RAW_TARGET_COLUMNS, VINTAGES)
@@ -36,7 +36,7 @@ _PERIOD = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 # A number as statistics are written: digits 0-9, an optional sign and decimal point. Python's float()
 # also takes 6_1, 1e308, inf, nan and full-width digits, which no release prints: those are typos.
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
-MAX_SIDECAR_BYTES = 64 * 1024
+MAX_SIDECAR_BYTES = safeio.LIMITS["sidecar"]
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,9 @@ def load_limits(params_path: Path = PARAMS) -> dict[str, float]:
     return limits
 
 
-def read_file_bytes(path: Path | str) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, or the one problem that stops it being read (missing, a directory, a dangling link)."""
+def read_file_bytes(path: Path | str, kind: str = "text") -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes through ``pipeline.safeio``, or the one problem that stops it being read (missing, a directory,
+    a dangling link, a link out of the repository, a FIFO or device, more than the size a ``kind`` may be)."""
     p, f = str(path), Path(path)
     if f.is_symlink() and not f.exists():
         return None, [Problem(p, 0, "-", f"dangling symbolic link (its target {str(f.readlink())!r} does not exist)",
@@ -90,9 +91,9 @@ def read_file_bytes(path: Path | str) -> tuple[bytes | None, list[Problem]]:
     if f.is_dir():
         return None, [Problem(p, 0, "-", "is a directory, not a file", "exists")]
     try:
-        return f.read_bytes(), []
-    except OSError as exc:
-        return None, [Problem(p, 0, "-", f"cannot be read ({exc.strerror or exc})", "exists")]
+        return safeio.read_bytes(f, kind), []
+    except safeio.FileRefused as exc:
+        return None, [Problem(p, 0, "-", exc.reason, "exists")]
 
 
 def decode_text(p: str, data: bytes, hint: str = "") -> tuple[str | None, list[Problem]]:
@@ -380,10 +381,10 @@ def check_target_rows(table: RawTable, seen: dict[tuple, tuple[str, int]] | None
 
 def sniff_kind(path: Path | str) -> str:
     """'targets' when the header is the target schema, else 'indicators'."""
-    try:
-        first = Path(path).read_bytes().split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    except OSError:
+    data, problems = read_file_bytes(path)
+    if data is None:  # read_raw_csv names the problem
         return "indicators"
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
     return "targets" if "target_pct" in first else "indicators"
 
 
