@@ -157,9 +157,22 @@ def canonical_text(text: str) -> str:
 
 
 def report_files(report_dir: Path) -> list[Path]:
-    """Every entry of ``report_dir`` but sidecars, README files and hidden files, by name (a folder is an error later)."""
-    return sorted(p for p in report_dir.iterdir() if not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX)
-                  and p.suffix.lower() != ".md")
+    """Every entry of ``report_dir`` but sidecars, documentation and hidden files, by name (a folder is an error
+    later). Nothing unseen: a README other than Markdown (README.txt) is named on stderr; a sidecar beside no
+    report is a ``ReportError``."""
+    entries = sorted(p for p in report_dir.iterdir() if not p.name.startswith("."))
+    names = {p.name for p in entries}
+    out = []
+    for p in entries:
+        if p.name.lower().endswith(SIDECAR_SUFFIX):
+            if p.name[: -len(SIDECAR_SUFFIX)] not in names:
+                raise ReportError(f"{p}: sidecar of no file: {p.name[: -len(SIDECAR_SUFFIX)]} is not in {report_dir}")
+        elif p.name.lower().startswith("readme") and not p.is_dir():
+            if p.suffix.lower() != ".md":
+                print(f"{p}: documentation, not read", file=sys.stderr)
+        elif p.suffix.lower() != ".md" or p.is_dir():
+            out.append(p)
+    return out
 
 
 def _blank(v) -> bool:
