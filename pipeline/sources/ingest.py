@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.csvsafe import neutralise
 from pipeline.sources import qualifiers, registry
-from pipeline.sources.portal import read_portal, read_sidecar, unmapped_lines
+from pipeline.sources.portal import raw_table, read_portal, read_sidecar, unmapped_lines
 from pipeline.paths import (CLOSED_YEARS, OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_RELEASES, RAW_TARGETS, RAW_TARGETS_DIR,
                     ROOT, TARGETS)
 from pipeline.sources.releases import ReleaseError, read_release
@@ -39,7 +40,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
+def portal_table(path: Path, display: str | None = None) -> tuple[RawTable | None, list[Problem]]:
     """A portal export as a RawTable, with region, vintage and source from its sidecar when present.
 
     Rows the indicator map does not know are listed by name on stderr (skipped, not guessed).
@@ -51,10 +52,10 @@ def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                                   source=meta.get("source"))
     if table is None:
         return None, problems
-    for line in unmapped_lines(_display(path), table):
+    shown = display or _display(path)
+    for line in unmapped_lines(shown, table):
         print(line, file=sys.stderr)
-    rows = [{k: str(v) for k, v in r.items()} for r in table.rows.to_dict("records")]
-    return RawTable(_display(path), RAW_INDICATOR_COLUMNS, rows, table.lines), problems
+    return raw_table(shown, table), problems
 
 
 RELEASE_SUFFIXES = (".txt", ".html", ".htm")
@@ -246,7 +247,7 @@ def summarize(obs: pd.DataFrame, targets: pd.DataFrame) -> dict:
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+    neutralise(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.csvsafe import neutralise
 from pipeline import yamlio
 from pipeline.paths import REGISTRIES
 from pipeline.safeio import FileRefused
@@ -117,6 +118,14 @@ def unmapped_lines(path: Path | str, table: "PortalTable") -> list[str]:
     """One line per table row the indicator map does not know, by name (skipped, never guessed)."""
     return [f"{path}:{line}:-: skipped row {name!r} (not in pipeline/sources/registries/portal_indicators.csv)"
             for line, name in table.unmapped]
+
+
+def raw_table(display: str, table: "PortalTable"):
+    """The export's rows as a validate.RawTable (text cells), as the ingest stage checks them."""
+    from pipeline.sources.validate import RawTable
+
+    rows = [{k: str(v) for k, v in r.items()} for r in table.rows.to_dict("records")]
+    return RawTable(display, RAW_INDICATOR_COLUMNS, rows, table.lines)
 
 
 @dataclass
@@ -331,6 +340,11 @@ def run(args) -> int:
         table, problems = read_portal(args.path, region=meta.get("region", "china"),
                                       vintage=args.vintage or meta.get("vintage", "latest"),
                                       source=args.source or meta.get("source"))
+    if table is not None and not problems:  # the ingest stage's checks of the rows: shown here, refused there
+        from pipeline.sources.validate import check_indicator_rows, check_indicator_tables, load_limits
+
+        raw = raw_table(str(args.path), table)
+        problems = check_indicator_rows(raw, load_limits()) + check_indicator_tables([raw])
     for problem in problems:
         print(problem, file=sys.stderr)
     if table is None or problems:
@@ -338,7 +352,7 @@ def run(args) -> int:
     for line in unmapped_lines(args.path, table):
         print(line, file=sys.stderr)
     if args.out:
-        table.rows.to_csv(args.out, index=False, lineterminator="\n")
+        neutralise(table.rows).to_csv(args.out, index=False, lineterminator="\n")
     else:
-        table.rows.to_csv(sys.stdout, index=False, lineterminator="\n")
+        neutralise(table.rows).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
