@@ -16,6 +16,7 @@ a DVC metric).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,7 +36,7 @@ SUMMARY = PROCESSED / "ingest_summary.json"
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(ROOT))
+        return str(Path(os.path.abspath(path)).relative_to(ROOT))  # a link is named as it is, not by its target
     except ValueError:
         return str(path)
 
