@@ -11,7 +11,7 @@ import os
 import sys
 
 COMMANDS = {
-    "validate": ("pipeline.sources.validate", "check raw files; one line per problem as PATH:ROW:COLUMN: message"),
+    "validate": ("pipeline.sources.check", "check raw files; one line per problem as PATH:ROW:COLUMN: message"),
     "ingest": ("pipeline.sources.ingest", "DVC stage: validate data/raw and write tidy tables to data/processed"),
     "import-portal": ("pipeline.sources.portal", "convert a statistics-portal export to the raw indicator schema"),
     "read-release": ("pipeline.sources.releases.cli", "read NBS/MOF release texts (.txt, .html) into the raw indicator schema"),

@@ -6,7 +6,8 @@ from pathlib import Path
 from conftest import ROOT
 
 LAYERS = {"sources": 1, "model": 2, "evaluation": 3, "presentation": 4}
-FOUNDATION = {"pipeline", "pipeline.paths", "pipeline.errors", "pipeline.yamlio"}  # below every layer
+FOUNDATION = {"pipeline", "pipeline.paths", "pipeline.errors", "pipeline.yamlio", "pipeline.safeio",
+              "pipeline.csvsafe"}  # below every layer
 
 
 def modules(root: Path) -> dict[str, Path]:

@@ -39,10 +39,10 @@ def report(tmp_path) -> Path:
 
 
 def test_cli_prints_targets_csv(report, capsys):
-    code, out = run_cli([str(report)], capsys)
+    code, out = run_cli([str(report), "--region", "xiangjiang"], capsys)  # the text names no region (issue 21 item 5)
     frame = pd.read_csv(io.StringIO(out), dtype={"region": str})
     assert code == 0 and set(REQUIRED) <= set(frame.columns) and list(frame.columns) == TARGET_COLUMNS
-    assert frame["year"].unique().tolist() == [2025] and frame["region"].isna().all()
+    assert frame["year"].unique().tolist() == [2025] and set(frame["region"]) == {"xiangjiang"}
     main = frame[frame["main"]]
     assert main["indicator"].fillna("").tolist() == ["gdp", "fai", "income"]
     assert main["target_pct"].tolist()[:2] == [6.5, 5.0]
@@ -59,7 +59,7 @@ def test_cli_region_year_options_out_file_and_outcomes(report, tmp_path, capsys)
     assert code == 0 and out == ""
     frame = pd.read_csv(out_file)
     assert set(frame["region"]) == {"xiangjiang"}
-    code, out = run_cli([str(report), "--outcomes"], capsys)
+    code, out = run_cli([str(report), "--outcomes", "--region", "xiangjiang"], capsys)
     outcomes = pd.read_csv(io.StringIO(out))
     assert outcomes[["indicator", "year", "outcome_pct", "qualifier", "estimated"]].values.tolist() == [
         ["gdp", 2024, 6.1, "about", True], ["industrial_va", 2024, 8.2, "exact", True]]
@@ -149,10 +149,10 @@ def test_stage_without_curated_file_keeps_report_targets(stage_dirs, tmp_path):
 
 
 def test_report_files_are_every_file_but_sidecars_readmes_and_hidden_ones(tmp_path):
-    for name in ("b.docx", "2025年湖南省政府工作报告.txt", "a.txt.meta.yaml", "README.md", ".gitkeep", "c"):
+    for name in ("b.docx", "2025年湖南省政府工作报告.txt", "a.txt", "a.txt.meta.yaml", "README.md", ".gitkeep", "c"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "sub").mkdir()
-    assert [p.name for p in targets.report_files(tmp_path)] == ["2025年湖南省政府工作报告.txt", "b.docx", "c", "sub"]
+    assert [p.name for p in targets.report_files(tmp_path)] == ["2025年湖南省政府工作报告.txt", "a.txt", "b.docx", "c", "sub"]
 
 
 def test_cli_reads_region_from_text_or_sidecar_and_names_bad_files(tmp_path, capsys):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.csvsafe import neutralise
 from pipeline.paths import PROCESSED, ROOT
 from pipeline.sources import data, qualifiers, registry
 
@@ -224,7 +225,7 @@ def run(args) -> int:
     cols = ["label", "region", "year", "indicator", "as_of", "method", "edition", "data_through", "target_pct",
             "qualifier", "p_met", "p_met_tolerant", "q50_pct", "outcome_pct", "met", "met_tolerant", "brier",
             "brier_tolerant", "code_version", "made_on"]
-    text = scored.reindex(columns=cols).to_csv(index=False, lineterminator="\n", float_format="%.4g")
+    text = neutralise(scored.reindex(columns=cols)).to_csv(index=False, lineterminator="\n", float_format="%.4g")
     if args.out:
         if not str(args.out.resolve()).startswith(str(ROOT)) and args.out.exists():
             print(f"calls: --out {args.out}: will not overwrite a file outside the repository", file=sys.stderr)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.csvsafe import neutralise
 from pipeline.sources import qualifiers, registry
 from pipeline import yamlio
 from pipeline.paths import OBSERVATIONS, PARAMS, PROCESSED, TARGETS
@@ -113,7 +114,7 @@ def record_sentence(record: pd.DataFrame, region: str, indicator: str = "gdp", l
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+    neutralise(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
 def load_record() -> pd.DataFrame:
@@ -171,5 +172,5 @@ def run(args) -> int:
         what = f"{region}/{indicator}" if indicator else region
         raise InputError(f"no target of {what} in the data (targets are in data/raw/targets.csv, "
                          "data/raw/targets/ and the reports in data/raw/reports/)")
-    out.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")
+    neutralise(out).to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import yaml
+from pipeline import yamlio
 
 from pipeline.sources import data, registry
 from pipeline.model import growth
@@ -29,7 +29,7 @@ NO_REGIONS = {"zh": "未选择任何比较地区(compare为空)。", "en": "No r
 def as_list(value, cast=str) -> list:
     """A list parameter given as a list or as YAML text ('[2023, 2024]', 'hunan'); None or '' gives []."""
     if isinstance(value, str):
-        value = yaml.safe_load(value) if value.strip() else None
+        value = yamlio.load(value, "list parameter") if value.strip() else None
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):

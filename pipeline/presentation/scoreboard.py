@@ -337,7 +337,7 @@ def parse_regions(value) -> list[str]:
     """Regions as a list, or as YAML text (papermill -p regions '[hunan, 湖南]'); '' or None means all."""
     if value is None or isinstance(value, list):
         return list(value or [])
-    parsed = yaml.safe_load(value) if isinstance(value, str) else value
+    parsed = yamlio.load(value, "regions") if isinstance(value, str) else value
     if parsed is None:
         return []
     if isinstance(parsed, (str, int)):

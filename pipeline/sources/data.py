@@ -44,8 +44,10 @@ def embedded_observations() -> pd.DataFrame:
     """The ingest stage's table; rebuilt in memory from data/raw when the stage has not run."""
     if OBSERVATIONS.exists():
         return pd.read_csv(OBSERVATIONS, keep_default_na=False, na_values={"value": [""]})
-    tables, _ = ingest.load_raw(sorted(RAW_INDICATORS.glob("*.csv")), sorted(RAW_PORTAL.glob("*.csv")), [],
-                                load_limits(), ingest.release_paths())
+    found, unseen, _ = ingest.raw_inputs()
+    if unseen:
+        raise RawDataError(unseen)
+    tables, _ = ingest.load_raw(found["indicators"], found["portal"], [], load_limits(), found["releases"])
     return ingest.build_observations(tables)
 
 
@@ -133,8 +135,10 @@ def _default_targets() -> pd.DataFrame:
             extra = extra[[k not in known for k in zip(extra.region, extra.year, extra.indicator)]]
             t = pd.concat([t, extra.astype(t.dtypes.to_dict())], ignore_index=True)
         return t
-    paths = [p for p in [RAW_TARGETS] if p.exists()] + sorted(RAW_TARGETS_DIR.glob("*.csv"))
-    _, tables = ingest.load_raw([], [], paths, load_limits())
+    found, unseen, _ = ingest.raw_inputs()
+    if unseen:
+        raise RawDataError(unseen)
+    _, tables = ingest.load_raw([], [], found["targets"], load_limits())
     return ingest.build_targets(tables)
 
 

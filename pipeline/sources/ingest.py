@@ -16,13 +16,15 @@ a DVC metric).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline.csvsafe import neutralise
 from pipeline.sources import qualifiers, registry
-from pipeline.sources.portal import read_portal, read_sidecar, unmapped_lines
+from pipeline.sources.portal import raw_table, read_portal, read_sidecar, unmapped_lines
 from pipeline.paths import (CLOSED_YEARS, OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_RELEASES, RAW_TARGETS, RAW_TARGETS_DIR,
                     ROOT, TARGETS)
 from pipeline.sources.releases import ReleaseError, read_release
@@ -34,12 +36,12 @@ SUMMARY = PROCESSED / "ingest_summary.json"
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(ROOT))
+        return str(Path(os.path.abspath(path)).relative_to(ROOT))  # a link is named as it is, not by its target
     except ValueError:
         return str(path)
 
 
-def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
+def portal_table(path: Path, display: str | None = None) -> tuple[RawTable | None, list[Problem]]:
     """A portal export as a RawTable, with region, vintage and source from its sidecar when present.
 
     Rows the indicator map does not know are listed by name on stderr (skipped, not guessed).
@@ -51,20 +53,75 @@ def portal_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                                   source=meta.get("source"))
     if table is None:
         return None, problems
-    for line in unmapped_lines(_display(path), table):
+    shown = display or _display(path)
+    for line in unmapped_lines(shown, table):
         print(line, file=sys.stderr)
-    rows = [{k: str(v) for k, v in r.items()} for r in table.rows.to_dict("records")]
-    return RawTable(_display(path), RAW_INDICATOR_COLUMNS, rows, table.lines), problems
+    return raw_table(shown, table), problems
 
 
 RELEASE_SUFFIXES = (".txt", ".html", ".htm")
+SIDECAR = ".meta.yaml"
+
+
+def is_documentation(path: Path) -> bool:
+    """README.* and Markdown files are documentation: never data."""
+    return path.name.lower().startswith("readme") or path.suffix.lower() == ".md"
+
+
+def listing(folder: Path, suffixes: tuple[str, ...], sidecars: bool = False) -> tuple[list[Path], list[Problem], list[str]]:
+    """The files of ``folder`` the stage reads (suffix in ``suffixes``, any case: .CSV is .csv), and one line for
+    everything else so nothing goes unseen: a sub-folder, a file of another kind, a sidecar beside no file are
+    problems; documentation other than Markdown (README.txt) is a warning. Hidden files (.gitkeep) are skipped."""
+    if not folder.is_dir():
+        return [], [], []
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    files = [p for p in entries if p.suffix.lower() in suffixes and not p.name.lower().endswith(SIDECAR)
+             and not is_documentation(p)]
+    problems, warnings, names = [], [], {p.name for p in files}
+    for p in entries:
+        if p in files or (p.suffix.lower() == ".md" and not p.is_dir()):
+            continue
+        shown = _display(p)
+        if p.is_dir() and not p.is_symlink():
+            problems.append(Problem(shown, 0, "-", f"is a folder: {_display(folder)} reads only the files directly in "
+                                    "it (move its files up, or out of data/raw)", "unseen"))
+        elif sidecars and p.name.lower().endswith(SIDECAR):
+            if p.name[: -len(SIDECAR)] not in names:
+                problems.append(Problem(shown, 0, "-", f"sidecar of no file: {p.name[: -len(SIDECAR)]} is not among "
+                                        f"the files read in {_display(folder)}", "unseen"))
+        elif is_documentation(p):
+            warnings.append(f"{shown}: documentation, not read")
+        else:
+            problems.append(Problem(shown, 0, "-", f"not read: {_display(folder)} holds {' or '.join(suffixes)} "
+                                    "files only (rename it, or move it out of data/raw)", "unseen"))
+    return files, problems, warnings
 
 
 def release_paths(folder: Path | None = None) -> list[Path]:
     """The release texts in data/raw/releases (sidecars and the README are not releases)."""
-    folder = RAW_RELEASES if folder is None else folder
-    return sorted(p for p in folder.glob("*") if p.suffix.lower() in RELEASE_SUFFIXES
-                  and p.name.lower() not in {"readme.txt", "readme.md"})
+    return listing(RAW_RELEASES if folder is None else folder, RELEASE_SUFFIXES, sidecars=True)[0]
+
+
+RAW_ENTRIES = {"indicators", "portal", "releases", "reports", "targets", "targets.csv"}
+
+
+def raw_inputs() -> tuple[dict[str, list[Path]], list[Problem], list[str]]:
+    """Every raw file the ingest stage reads, by kind, with the problems and warnings of ``listing``; an entry of
+    data/raw itself that no stage reads is a problem too (data/raw/reports is the targets stage's)."""
+    found, problems, warnings = {}, [], []
+    for kind, folder, suffixes, sidecars in (("indicators", RAW_INDICATORS, (".csv",), False),
+                                             ("portal", RAW_PORTAL, (".csv",), True),
+                                             ("releases", RAW_RELEASES, RELEASE_SUFFIXES, True),
+                                             ("targets", RAW_TARGETS_DIR, (".csv",), False)):
+        found[kind], p, w = listing(folder, suffixes, sidecars)
+        problems, warnings = problems + p, warnings + w
+    found["targets"] = [p for p in [RAW_TARGETS] if p.exists() or p.is_symlink()] + found["targets"]
+    raw = RAW_TARGETS.parent
+    for p in sorted(raw.iterdir()) if raw.is_dir() else []:
+        if not p.name.startswith(".") and p.name not in RAW_ENTRIES and not is_documentation(p):
+            problems.append(Problem(_display(p), 0, "-", "not read: data/raw holds indicators/, portal/, releases/, "
+                                    "reports/, targets/ and targets.csv", "unseen"))
+    return found, problems, warnings
 
 
 def release_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
@@ -191,15 +248,18 @@ def summarize(obs: pd.DataFrame, targets: pd.DataFrame) -> dict:
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+    neutralise(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
 def main() -> int:
-    indicator_paths = sorted(RAW_INDICATORS.glob("*.csv"))
-    portal_paths = sorted(RAW_PORTAL.glob("*.csv"))
+    found, unseen, warnings = raw_inputs()
+    for line in warnings:
+        print(line, file=sys.stderr)
     try:
-        target_paths = [p for p in [RAW_TARGETS] if p.exists()] + sorted(RAW_TARGETS_DIR.glob("*.csv"))
-        tables, targets = load_raw(indicator_paths, portal_paths, target_paths, load_limits(), release_paths())
+        if unseen:
+            raise RawDataError(unseen)
+        tables, targets = load_raw(found["indicators"], found["portal"], found["targets"], load_limits(),
+                                   found["releases"])
     except RawDataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

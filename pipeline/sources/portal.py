@@ -13,7 +13,8 @@ as UTF-8 with a BOM or as GBK. Indicator rows are mapped to slugs by
 Rows the map does not know are reported, not guessed.
 
 A ``FILE.meta.yaml`` sidecar beside an export names its region, vintage and source; it is read with a
-loader that refuses YAML anchors and aliases (an alias bomb would exhaust memory) and at most 64 KB,
+loader that refuses YAML tags, anchors and aliases (an alias bomb would exhaust memory) and deep nesting
+(``pipeline.yamlio``), at most 64 KB,
 and every problem in it is reported against the sidecar file.
 """
 from __future__ import annotations
@@ -23,9 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from pipeline.csvsafe import neutralise
+from pipeline import yamlio
 from pipeline.paths import REGISTRIES
+from pipeline.safeio import FileRefused
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS, VINTAGES
 from pipeline.sources.validate import MAX_SIDECAR_BYTES, Problem, decode_text, number_problem, plain_number, read_file_bytes
 
@@ -51,18 +54,6 @@ def _region_slug(name: str) -> str | None:
     return next((r.slug for r in registry.regions().values() if r.name_en and r.name_en.lower() == key), None)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases at the scanner, before anything can be expanded."""
-
-    def fetch_alias(self):
-        raise yaml.scanner.ScannerError(None, None, "YAML aliases (*name) are not allowed in a sidecar",
-                                        self.get_mark())
-
-    def fetch_anchor(self):
-        raise yaml.scanner.ScannerError(None, None, "YAML anchors (&name) are not allowed in a sidecar",
-                                        self.get_mark())
-
-
 def sidecar_path(path: Path | str) -> Path:
     return Path(path).with_name(Path(path).name + ".meta.yaml")
 
@@ -79,7 +70,7 @@ def read_sidecar(path: Path | str) -> tuple[dict, list[Problem]]:
     if not meta.exists() and not meta.is_symlink():
         return {}, []
     m = str(meta)
-    raw, problems = read_file_bytes(meta)
+    raw, problems = read_file_bytes(meta, "sidecar")
     if raw is None:
         return {}, problems
     if len(raw) > MAX_SIDECAR_BYTES:
@@ -92,11 +83,9 @@ def read_sidecar(path: Path | str) -> tuple[dict, list[Problem]]:
         return {}, [Problem(m, 1, "-", "sidecar is empty: name region, vintage and source (see "
                             "data/raw/portal/README.md), or delete it", "sidecar")]
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        return {}, [Problem(m, mark.line + 1 if mark else 1, "-", f"malformed YAML: {what}", "sidecar")]
+        data = yamlio.load(text, m)  # no tags, anchors, aliases or deep nesting
+    except FileRefused as exc:
+        return {}, [Problem(m, exc.line or 1, "-", exc.reason, "sidecar")]
     if not isinstance(data, dict):
         return {}, [Problem(m, 1, "-", f"sidecar must be a mapping (region: ..., vintage: ..., source: ...), "
                             f"not a {type(data).__name__}", "sidecar")]
@@ -129,6 +118,14 @@ def unmapped_lines(path: Path | str, table: "PortalTable") -> list[str]:
     """One line per table row the indicator map does not know, by name (skipped, never guessed)."""
     return [f"{path}:{line}:-: skipped row {name!r} (not in pipeline/sources/registries/portal_indicators.csv)"
             for line, name in table.unmapped]
+
+
+def raw_table(display: str, table: "PortalTable"):
+    """The export's rows as a validate.RawTable (text cells), as the ingest stage checks them."""
+    from pipeline.sources.validate import RawTable
+
+    rows = [{k: str(v) for k, v in r.items()} for r in table.rows.to_dict("records")]
+    return RawTable(display, RAW_INDICATOR_COLUMNS, rows, table.lines)
 
 
 @dataclass
@@ -343,6 +340,11 @@ def run(args) -> int:
         table, problems = read_portal(args.path, region=meta.get("region", "china"),
                                       vintage=args.vintage or meta.get("vintage", "latest"),
                                       source=args.source or meta.get("source"))
+    if table is not None and not problems:  # the ingest stage's checks of the rows: shown here, refused there
+        from pipeline.sources.validate import check_indicator_rows, check_indicator_tables, load_limits
+
+        raw = raw_table(str(args.path), table)
+        problems = check_indicator_rows(raw, load_limits()) + check_indicator_tables([raw])
     for problem in problems:
         print(problem, file=sys.stderr)
     if table is None or problems:
@@ -350,7 +352,7 @@ def run(args) -> int:
     for line in unmapped_lines(args.path, table):
         print(line, file=sys.stderr)
     if args.out:
-        table.rows.to_csv(args.out, index=False, lineterminator="\n")
+        neutralise(table.rows).to_csv(args.out, index=False, lineterminator="\n")
     else:
-        table.rows.to_csv(sys.stdout, index=False, lineterminator="\n")
+        neutralise(table.rows).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.csvsafe import neutralise
 from pipeline import paths
 from pipeline.sources import qualifiers, registry, validate
 from pipeline.sources.reports import OUTCOME_COLUMNS, TARGET_COLUMNS, ReportError, identify, normalize, parse_report, read_report
-from pipeline.sources.reports.identify import SIDECAR_SUFFIX, check_region, read_sidecar
+from pipeline.sources.reports.identify import SIDECAR_SUFFIX, check_region, read_sidecar, region_from_text, year_from_text
 from pipeline.sources.reports.quantities import visible
 
 REGISTRY_FILE = paths.PROCESSED / "target_registry.csv"
@@ -65,9 +66,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = read_report(path)
         meta = read_sidecar(path)
+        norm = normalize(visible(text)[0])
         if not (args.region or meta.get("region")):
-            check_region(path, normalize(visible(text)[0]))
-        parsed = parse_report(text, region=args.region or meta.get("region"), year=args.year or meta.get("year"))
+            check_region(path, norm)
+        region = args.region or meta.get("region") or region_from_text(norm)
+        year = args.year or meta.get("year") or year_from_text(norm)
+        missing = [what for what, value in (("region", region), ("year", year)) if not value]
+        if missing:  # the stage refuses such a report (identify): so does the preview
+            raise ReportError(f"{path}: cannot tell the {' and '.join(missing)} from the text; give "
+                              f"{' and '.join('--' + m for m in missing)}, or add {path.name}{SIDECAR_SUFFIX}")
+        parsed = parse_report(text, region=region, year=year)
     except ReportError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -88,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         write_csv(frame, Path(args.out))
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        sys.stdout.buffer.write(neutralise(frame).to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return 0
 
 
@@ -146,8 +154,8 @@ def _out_of_range(row: pd.Series, limits: dict[str, float]) -> tuple[str, float]
 def implausible_message(row: pd.Series, limits: dict[str, float]) -> str:
     _, x = _out_of_range(row, limits)
     name = row["label"] if _blank(row["indicator"]) else row["indicator"]
-    return (f"target {x:g}% ({name}) is outside the plausible range [{limits['target_pct_min']:g}, "
-            f"{limits['target_pct_max']:g}] (params.yaml ingest target_pct_min/max)")
+    return (f"target {x:.15g}% ({name}) is outside the plausible range [{limits['target_pct_min']:.15g}, "
+            f"{limits['target_pct_max']:.15g}] (params.yaml ingest target_pct_min/max)")
 
 
 def canonical_text(text: str) -> str:
@@ -157,9 +165,22 @@ def canonical_text(text: str) -> str:
 
 
 def report_files(report_dir: Path) -> list[Path]:
-    """Every entry of ``report_dir`` but sidecars, README files and hidden files, by name (a folder is an error later)."""
-    return sorted(p for p in report_dir.iterdir() if not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX)
-                  and p.suffix.lower() != ".md")
+    """Every entry of ``report_dir`` but sidecars, documentation and hidden files, by name (a folder is an error
+    later). Nothing unseen: a README other than Markdown (README.txt) is named on stderr; a sidecar beside no
+    report is a ``ReportError``."""
+    entries = sorted(p for p in report_dir.iterdir() if not p.name.startswith("."))
+    names = {p.name for p in entries}
+    out = []
+    for p in entries:
+        if p.name.lower().endswith(SIDECAR_SUFFIX):
+            if p.name[: -len(SIDECAR_SUFFIX)] not in names:
+                raise ReportError(f"{p}: sidecar of no file: {p.name[: -len(SIDECAR_SUFFIX)]} is not in {report_dir}")
+        elif p.name.lower().startswith("readme") and not p.is_dir():
+            if p.suffix.lower() != ".md":
+                print(f"{p}: documentation, not read", file=sys.stderr)
+        elif p.suffix.lower() != ".md" or p.is_dir():
+            out.append(p)
+    return out
 
 
 def _blank(v) -> bool:
@@ -323,7 +344,7 @@ def read_curated(path: Path) -> pd.DataFrame:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n")
+    neutralise(frame).to_csv(path, index=False, lineterminator="\n")
 
 
 def main(report_dir: Path | None = None, curated_path: Path | None = None, out_dir: Path | None = None) -> int:

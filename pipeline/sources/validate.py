@@ -1,6 +1,6 @@
 """Named checks on raw files; every problem names the file, the line and the column.
 
-``python -m pipeline validate PATH...`` runs them on any raw file (indicator or target schema,
+``python -m pipeline validate PATH...`` (pipeline/sources/check.py) runs them on any raw file (indicator or target schema,
 told apart by the header) and exits 1 with one ``PATH:ROW:COLUMN: message`` line per problem.
 The ingest stage runs the same checks and refuses to write anything when a problem is found.
 ROW is the 1-based line number in the file (1 is the header); COLUMN is ``-`` for whole-row or
@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 from pipeline.sources import qualifiers, registry
-from pipeline import yamlio
+from pipeline import safeio, yamlio
 from pipeline.paths import PARAMS
 from pipeline.sources.schema import (GROWTH_MEASURES, GROWTH_UNIT, LEVEL_MEASURES, LEVEL_UNITS, MEASURES, RAW_INDICATOR_COLUMNS,
                      RAW_TARGET_COLUMNS, VINTAGES)
@@ -36,7 +36,7 @@ _PERIOD = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 # A number as statistics are written: digits 0-9, an optional sign and decimal point. Python's float()
 # also takes 6_1, 1e308, inf, nan and full-width digits, which no release prints: those are typos.
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
-MAX_SIDECAR_BYTES = 64 * 1024
+MAX_SIDECAR_BYTES = safeio.LIMITS["sidecar"]
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,9 @@ def load_limits(params_path: Path = PARAMS) -> dict[str, float]:
     return limits
 
 
-def read_file_bytes(path: Path | str) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, or the one problem that stops it being read (missing, a directory, a dangling link)."""
+def read_file_bytes(path: Path | str, kind: str = "text") -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes through ``pipeline.safeio``, or the one problem that stops it being read (missing, a directory,
+    a dangling link, a link out of the repository, a FIFO or device, more than the size a ``kind`` may be)."""
     p, f = str(path), Path(path)
     if f.is_symlink() and not f.exists():
         return None, [Problem(p, 0, "-", f"dangling symbolic link (its target {str(f.readlink())!r} does not exist)",
@@ -90,9 +91,9 @@ def read_file_bytes(path: Path | str) -> tuple[bytes | None, list[Problem]]:
     if f.is_dir():
         return None, [Problem(p, 0, "-", "is a directory, not a file", "exists")]
     try:
-        return f.read_bytes(), []
-    except OSError as exc:
-        return None, [Problem(p, 0, "-", f"cannot be read ({exc.strerror or exc})", "exists")]
+        return safeio.read_bytes(f, kind), []
+    except safeio.FileRefused as exc:
+        return None, [Problem(p, 0, "-", exc.reason, "exists")]
 
 
 def decode_text(p: str, data: bytes, hint: str = "") -> tuple[str | None, list[Problem]]:
@@ -255,13 +256,13 @@ def check_indicator_rows(table: RawTable, limits: dict[str, float] | None = None
                     f"the first release covers January-February, give it as period {year}-02", "jan-feb-combined")
         if value is not None and row["measure"] in GROWTH_MEASURES:
             if not limits["growth_pct_min"] <= value <= limits["growth_pct_max"]:
-                bad("value", f"growth {value:g}% is outside the plausible range "
-                    f"[{limits['growth_pct_min']:g}, {limits['growth_pct_max']:g}] (params.yaml ingest)",
+                bad("value", f"growth {value:.15g}% is outside the plausible range "
+                    f"[{limits['growth_pct_min']:.15g}, {limits['growth_pct_max']:.15g}] (params.yaml ingest)",
                     "plausible-growth")
         if value is not None and row["measure"] in LEVEL_MEASURES:
             top = limits.get(f"level_max_{row['unit']}")
             if value < 0:
-                bad("value", f"level {value:g} is negative", "plausible-level")
+                bad("value", f"level {value:.15g} is negative", "plausible-level")
             elif top is not None and value > top:
                 bad("value", f"level {value:.12g} {row['unit']} is above the plausible maximum {top:.12g} "
                     f"(params.yaml ingest level_max_{row['unit']})", "plausible-level")
@@ -300,7 +301,7 @@ def check_indicator_tables(tables: list[RawTable]) -> list[Problem]:
                 other_path, other_line, other_value, _ = seen[key]
                 where = f"line {other_line}" if other_path == table.path else f"{other_path}:{other_line}"
                 out.append(Problem(table.path, line, "value", f"conflicting duplicate: {'/'.join(key)} is "
-                                   f"{value:g} here but {other_value:g} at {where}", "conflicting-duplicate"))
+                                   f"{value:.15g} here but {other_value:.15g} at {where}", "conflicting-duplicate"))
             seen.setdefault(key, (table.path, line, value, row["value"]))
             if row["measure"] == "ytd_level":
                 year_key = (row["region"], row["indicator"], row["vintage"], row["unit"], int(m.group(1)))
@@ -310,7 +311,7 @@ def check_indicator_tables(tables: list[RawTable]) -> list[Problem]:
         for (m0, v0, _, l0), (m1, v1, p1, l1) in zip(points, points[1:]):
             if m1 > m0 and v1 < v0:
                 out.append(Problem(p1, l1, "value", f"year-to-date level falls within {year}: {region}/{ind} is "
-                                   f"{v1:g} in month {m1:02d} after {v0:g} in month {m0:02d} (line {l0})",
+                                   f"{v1:.15g} in month {m1:02d} after {v0:.15g} in month {m0:02d} (line {l0})",
                                    "ytd-level-monotone"))
     return out
 
@@ -349,7 +350,7 @@ def check_target_rows(table: RawTable, seen: dict[tuple, tuple[str, int]] | None
         lo_lim, hi_lim = limits["target_pct_min"], limits["target_pct_max"]
         for column, x in (("target_pct", low), ("target_high_pct", high)):
             if x is not None and not lo_lim <= x <= hi_lim:
-                bad(column, f"target {x:g}% is outside the plausible range [{lo_lim:g}, {hi_lim:g}] "
+                bad(column, f"target {x:.15g}% is outside the plausible range [{lo_lim:.15g}, {hi_lim:.15g}] "
                     "(params.yaml ingest target_pct_min/max)", "plausible-target")
         if code is not None:
             if code not in qualifiers.NO_NUMBER and not row["target_pct"]:
@@ -358,7 +359,7 @@ def check_target_rows(table: RawTable, seen: dict[tuple, tuple[str, int]] | None
                 if not row["target_high_pct"]:
                     bad("target_high_pct", "a range target needs target_high_pct (the upper end)")
                 elif low is not None and high is not None and high <= low:
-                    bad("target_high_pct", f"upper end {high:g} is not above the lower end {low:g}")
+                    bad("target_high_pct", f"upper end {high:.15g} is not above the lower end {low:.15g}")
             elif row["target_high_pct"]:
                 bad("target_high_pct", f"target_high_pct is only for range targets, not {code!r}")
             if code in qualifiers.RELATIVE:
@@ -380,10 +381,10 @@ def check_target_rows(table: RawTable, seen: dict[tuple, tuple[str, int]] | None
 
 def sniff_kind(path: Path | str) -> str:
     """'targets' when the header is the target schema, else 'indicators'."""
-    try:
-        first = Path(path).read_bytes().split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    except OSError:
+    data, problems = read_file_bytes(path)
+    if data is None:  # read_raw_csv names the problem
         return "indicators"
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
     return "targets" if "target_pct" in first else "indicators"
 
 
@@ -407,17 +408,3 @@ def validate_paths(paths: list[Path | str], limits: dict[str, float] | None = No
                 ind_tables.append(table)
     problems += check_indicator_tables(ind_tables)
     return problems, ind_tables, target_tables
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("paths", nargs="+", type=Path, help="raw indicator or target CSV files")
-
-
-def run(args) -> int:
-    problems, _, _ = validate_paths(args.paths, load_limits())
-    for problem in problems:
-        print(problem)
-    if problems:
-        return 1
-    print(f"{len(args.paths)} file(s) clean")
-    return 0

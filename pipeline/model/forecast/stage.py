@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.csvsafe import neutralise
 from pipeline.sources import data, registry
 from pipeline.model.forecast import realtime
 from pipeline.model.forecast.config import COLUMNS, Config, FORECAST_DIR, METHODS
@@ -31,10 +32,10 @@ def run_forecast(as_of: str, regions: list[str], methods: list[str], indicator_p
 def write_csv(df: pd.DataFrame, path: Path | None) -> None:
     """The forecast table as CSV on stdout or in ``path`` (its folder created)."""
     if path is None:
-        df.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.4f")
+        neutralise(df).to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.4f")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
+        neutralise(df).to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
 
 
 def stage(key: str) -> int:

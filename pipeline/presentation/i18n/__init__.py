@@ -20,7 +20,7 @@ _DIR = Path(__file__).resolve().parent
 def catalogue(lang: str) -> dict:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    return yamlio.load_file(_DIR / f"{lang}.yaml") or {}
+    return yamlio.load_file(_DIR / f"{lang}.yaml", kind="yaml") or {}
 
 
 def t(key: str, lang: str, **values) -> str:

@@ -2,7 +2,8 @@
 
 Rows go to stdout (one header for all files); on stderr, one line per sentence with a figure that could not
 be placed (``PATH:LINE: unplaced: why: sentence``) and one line per file that cannot be read at all
-(``PATH: why``). Exit 0 when every file was read, 1 when one could not be, 2 for a bad argument.
+(``PATH: why``). A file whose rows fail the ingest stage's checks (``PATH:LINE:COLUMN: why``) gives no rows: the
+preview shows what the stage accepts. Exit 0 when every file was read, 1 when one could not be, 2 for a bad argument.
 """
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import csv
 import sys
 from pathlib import Path
 
+from pipeline.csvsafe import neutralise_rows
 from pipeline.sources.releases.decode import ReleaseError
 from pipeline.sources.releases.read import COLUMNS, read_release
+from pipeline.sources.schema import RAW_INDICATOR_COLUMNS
+from pipeline.sources.validate import RawTable, check_indicator_rows, check_indicator_tables, load_limits
 
 
 def add_arguments(parser) -> None:
@@ -39,7 +43,8 @@ def run(args) -> int:
     year = _year(args.year)
     writer = csv.DictWriter(sys.stdout, COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    status = 0
+    status, tables = 0, []
+    limits = load_limits()
     for path in args.paths:
         try:
             rows, unplaced = read_release(path, year=year, display=str(path))
@@ -47,7 +52,17 @@ def run(args) -> int:
             print(str(exc), file=sys.stderr)
             status = 1
             continue
-        writer.writerows(rows)
+        # the ingest stage's checks of the rows (plausible range, registry, conflicts between the files given)
+        table = RawTable(str(path), RAW_INDICATOR_COLUMNS, [{c: str(r[c]) for c in RAW_INDICATOR_COLUMNS} for r in rows],
+                         [int(r["line"]) for r in rows])
+        problems = check_indicator_rows(table, limits) + check_indicator_tables(tables + [table])
+        tables.append(table)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            status = 1
+            continue
+        writer.writerows(neutralise_rows(rows))
         sys.stdout.flush()
         for item in unplaced:
             print(f"{path}:{item.line}: unplaced: {item.reason}: {item.sentence[:120]}", file=sys.stderr)

@@ -11,6 +11,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from pipeline import safeio, yamlio
+
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", "")
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -131,9 +133,9 @@ def read_text(path: str | Path) -> str:
     if p.is_dir():
         raise ReleaseError(path, "is a directory, not a release file")
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ReleaseError(path, f"cannot be read ({exc.strerror or exc})") from None
+        raw = safeio.read_bytes(p, "text")
+    except safeio.FileRefused as exc:
+        raise ReleaseError(path, exc.reason) from None
     if not raw.strip():
         raise ReleaseError(path, "empty file: expected the text of a release")
     text = html_text(raw, path) if p.suffix.lower() in HTML_SUFFIXES else decode(raw, path)
@@ -145,7 +147,7 @@ def read_text(path: str | Path) -> str:
 
 SIDECAR_SUFFIX = ".meta.yaml"
 SIDECAR_KEYS = ("year", "source")
-SIDECAR_MAX_BYTES = 64 * 1024
+SIDECAR_MAX_BYTES = safeio.LIMITS["sidecar"]
 
 
 def read_sidecar(path: str | Path) -> dict:
@@ -154,27 +156,22 @@ def read_sidecar(path: str | Path) -> dict:
     For a text that names no year (a news copy without its date line): ``year: 2021``; ``source:`` is cited
     after the release's own title (the page it was read from). Anchors and aliases are refused.
     """
-    import yaml
-
     side = Path(str(path) + SIDECAR_SUFFIX)
-    if not side.exists():
+    if not side.exists() and not side.is_symlink():
         return {}
     if side.is_dir():
         raise ReleaseError(side, "is a directory, not a sidecar file")
-    raw = side.read_bytes()
-    if len(raw) > SIDECAR_MAX_BYTES:
-        raise ReleaseError(side, f"larger than {SIDECAR_MAX_BYTES // 1024} KB; a sidecar holds year and source")
+    try:
+        raw = safeio.read_bytes(side, "sidecar")
+    except safeio.FileRefused as exc:
+        raise ReleaseError(side, exc.reason) from None
     try:
         text = raw.decode("utf-8-sig")
-        if any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in yaml.parse(text)):
-            raise ReleaseError(side, "YAML anchors and aliases are not accepted in a sidecar")
-        data = yaml.safe_load(text)
+        data = yamlio.load(text, str(side))  # no tags, anchors, aliases or deep nesting
     except UnicodeDecodeError:
         raise ReleaseError(side, "not UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ReleaseError(f"{side}:{mark.line + 1}" if mark else side,
-                           f"not valid YAML ({getattr(exc, 'problem', None) or 'syntax'})") from None
+    except safeio.FileRefused as exc:
+        raise ReleaseError(f"{side}:{exc.line}" if exc.line else side, exc.reason) from None
     if not isinstance(data, dict):
         raise ReleaseError(side, "must be a mapping of year and/or source")
     unknown = [str(k) for k in data if k not in SIDECAR_KEYS]

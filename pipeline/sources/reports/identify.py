@@ -14,15 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from pipeline import safeio, yamlio
 from pipeline.sources import registry
 from pipeline.sources.reports.quantities import normalize, visible
 from pipeline.sources.reports.read import ReportError
 
 HEAD_CHARS = 1500  # title, delegate and date lines sit at the top of a report
 SIDECAR_SUFFIX = ".meta.yaml"
-SIDECAR_MAX_BYTES = 64 * 1024
+SIDECAR_MAX_BYTES = safeio.LIMITS["sidecar"]
 SIDECAR_KEYS = ("region", "year", "source")
 
 _NAME = r"([^\s,。:;、“”()《》]{2,20}?)"
@@ -143,34 +142,25 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
-def _no_aliases(text: str, where: Path) -> None:
-    """YAML anchors and aliases are refused: an alias bomb would exhaust memory."""
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise ReportError(f"{where}: YAML aliases (*name) are not accepted in a sidecar")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ReportError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', None) or 'syntax'})") from None
-
-
 def read_sidecar(path: Path) -> dict:
     """``region`` (slug or Chinese name), ``year`` and ``source`` from a report's sidecar; {} when there is none."""
     side = sidecar_path(path)
-    if not side.exists():
+    if not side.exists() and not side.is_symlink():
         return {}
     if side.is_dir():
         raise ReportError(f"{side}: is a directory, not a sidecar file")
-    raw = side.read_bytes()
-    if len(raw) > SIDECAR_MAX_BYTES:
-        raise ReportError(f"{side}: larger than {SIDECAR_MAX_BYTES // 1024} KB; a sidecar holds region, year, source")
+    try:
+        raw = safeio.read_bytes(side, "sidecar")
+    except safeio.FileRefused as exc:
+        raise ReportError(str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReportError(f"{side}: not UTF-8") from None
-    _no_aliases(text, side)
-    data = yaml.safe_load(text)
+    try:
+        data = yamlio.load(text, str(side))  # no tags, anchors, aliases (an alias bomb) or deep nesting
+    except safeio.FileRefused as exc:
+        raise ReportError(str(exc)) from None
     if data is None:
         raise ReportError(f"{side}: empty sidecar; give region, year and/or source")
     if not isinstance(data, dict):

@@ -12,6 +12,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from pipeline import safeio
+
 
 class ReportError(ValueError):
     """One report file cannot be used; ``str(err)`` names the file and says why, in one line."""
@@ -74,6 +76,10 @@ def docx_text(raw: bytes, name: str = "report") -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    try:
+        safeio.check_zip(raw, name)  # bounded: members and unpacked size (a zip bomb)
+    except safeio.FileRefused as exc:
+        raise ReportError(str(exc)) from None
     try:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises zipfile, KeyError, lxml and its own errors alike
@@ -232,7 +238,10 @@ def read_report(path: str | Path) -> str:
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
         raise ReportError(f"{path}: {suffix} is not read; save the report as .txt, .docx or .html")
-    raw = path.read_bytes()
+    try:
+        raw = safeio.read_bytes(path, "docx" if suffix in DOCX_SUFFIXES else "text")
+    except safeio.FileRefused as exc:
+        raise ReportError(str(exc)) from None
     if not raw.strip():
         raise ReportError(f"{path}: empty file")
     if suffix in DOCX_SUFFIXES:
