@@ -20,8 +20,10 @@ yaml       1 MB: any other YAML the tool reads (the i18n catalogues)
 """
 from __future__ import annotations
 
+import codecs
 import io
 import os
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -140,3 +142,21 @@ def check_zip(data: bytes, name: str) -> None:
         if i.file_size > MB and i.file_size > ZIP_MAX_RATIO * max(i.compress_size, 1):
             raise FileRefused(name, f"archive member {i.filename[:80]!r} unpacks to {_size(i.file_size)} from "
                               f"{_size(max(i.compress_size, 1024))}: refused as a zip bomb")
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.I)
+_GB_NAMES = ("gb2312", "gbk", "gb_2312-80", "x-gbk")  # read as GB18030, the superset pages mislabel as these
+
+
+def declared_page_text(raw: bytes) -> str | None:
+    """A saved page decoded with the charset its <meta> declares (none when it has a BOM, declares nothing, or the
+    declaration does not decode it): the caller then falls back to its own decoding."""
+    m = _META_CHARSET.search(raw[:4096])
+    if not m or raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
+                                codecs.BOM_UTF32_BE)):
+        return None
+    charset = m.group(1).decode("ascii").lower()
+    try:
+        return raw.decode("gb18030" if charset in _GB_NAMES else charset)
+    except (LookupError, UnicodeDecodeError):
+        return None

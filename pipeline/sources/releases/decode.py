@@ -12,13 +12,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from pipeline import safeio, yamlio
+from pipeline.safeio import declared_page_text
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", "")
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ue000-\uf8ff\ufffd]")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.I)
 
 
 class ReleaseError(ValueError):
@@ -100,15 +100,7 @@ class _Page(HTMLParser):
 
 def html_text(raw: bytes, path: str | Path = "release") -> str:
     """The text of a saved page, one block element per line; the page title first (it names the release)."""
-    m = _META_CHARSET.search(raw[:4096])
-    text = None
-    if m and not any(raw.startswith(bom) for bom, _ in _BOMS):
-        charset = m.group(1).decode("ascii").lower()
-        charset = "gb18030" if charset in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else charset
-        try:
-            text = raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            text = None
+    text = declared_page_text(raw)
     if text is None:
         text = decode(raw, path)
     page = _Page()

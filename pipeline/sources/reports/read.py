@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from pipeline import safeio
+from pipeline.safeio import declared_page_text
 
 
 class ReportError(ValueError):
@@ -108,7 +109,6 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "hr", "center", "body"}
 _CONTAINER_TAGS = {"div", "article", "main", "section", "td", "body", "table", "center", "font", "span"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.I)
 MAIN_SHARE = 0.5  # the main text: the innermost block holding at least half of the page's Chinese characters
 
 
@@ -189,15 +189,7 @@ def html_text(raw: bytes, name: str = "report") -> str:
     Menus, headers, footers and scripts are dropped; the page heading (h1, else the title) is kept as
     the first line when the main block does not contain it, since it usually names region and year.
     """
-    m = _META_CHARSET.search(raw[:4096])
-    text = None
-    if m and not raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        charset = m.group(1).decode("ascii").lower()
-        charset = "gb18030" if charset in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else charset
-        try:
-            text = raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            text = None
+    text = declared_page_text(raw)
     if text is None:
         text = decode(raw, name)
     parser = _PageText()
