@@ -286,3 +286,20 @@ def test_a_stage_asked_for_years_without_outcomes_says_so_in_one_line():
         backtest.check_scorable(obs, ["fai"], [2024, 2025, 2026])
     with pytest.raises(InputError, match="first_year is after backtest.last_year"):
         backtest.check_scorable(obs, ["fai"], [])
+
+
+def test_rmse_ratios_compare_the_cases_both_methods_forecast():
+    """Issue 22: the default has no forecast for 2011 (too few earlier years for the state space) while
+    carry-forward is scored there, and badly: the ratio must leave 2011 out, not count it for one side only."""
+    base = dict(indicator="fai", month=6, q05_pct=np.nan, q25_pct=np.nan, q75_pct=np.nan, q95_pct=np.nan, crps=1.0,
+                q10_pct=0.0, q90_pct=20.0)
+    bt = pd.DataFrame([
+        dict(base, year=2011, method="carry_forward", q50_pct=20.0, actual_pct=10.0),  # error 10, default absent
+        dict(base, year=2012, method="carry_forward", q50_pct=12.0, actual_pct=10.0),  # error 2
+        dict(base, year=2012, method="default", q50_pct=11.0, actual_pct=10.0),        # error 1
+        dict(base, year=2012, method="empirical_drift", q50_pct=14.0, actual_pct=10.0),  # error 4
+    ])
+    out = bm.headline(bt, shock_years=[2020])["ordinary"]
+    assert out["rmse_ratio"]["fai"] == pytest.approx(0.5)  # 1 / 2 on 2012; with 2011 in it would be 1 / sqrt(52)
+    assert out["rmse_ratio_to_empirical_drift_mean"] == pytest.approx(0.25)
+    assert len(bm.common_cases(bt, ["default", "carry_forward"])) == 2

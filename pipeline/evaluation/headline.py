@@ -40,6 +40,7 @@ def headline(ingest: dict, record: dict, backtest: dict, annual: dict) -> dict:
         "national_coverage_50": _get(backtest, "ordinary", "coverage_50"),
         "national_rmse_ratio_to_carry_forward": _get(backtest, "ordinary", "rmse_ratio_mean"),
         "national_brier_skill_vs_carry_forward": _get(backtest, "ordinary", "brier_skill_vs_carry_forward"),
+        "national_brier_skill_vs_empirical_drift": _get(backtest, "ordinary", "brier_skill_vs_empirical_drift"),
         "national_brier_skill_real_targets": _get(backtest, "ordinary", "brier_skill_vs_carry_forward_real_targets"),
         "national_coverage_80_shock_years": _get(backtest, "shock", "coverage_80"),
         "provinces_january_brier_skill": _get(annual, "january", "province", "ordinary_since_2010", "brier_skill"),

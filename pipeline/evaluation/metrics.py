@@ -118,6 +118,27 @@ def reliability_by_regime(bt: pd.DataFrame, shock_years, methods=("default", "ca
     return out[["regime", "method", "bin", "p_mean", "observed", "n", "gap"]].round(4)
 
 
+def common_cases(frame: pd.DataFrame, methods: list[str]) -> pd.DataFrame:
+    """The rows of ``methods`` on the cases (indicator, year, month) that every one of them forecast: a ratio of
+    two methods' errors compares like with like (the default has no forecast where the state space lacks
+    three earlier years, while carry-forward is scored there)."""
+    keys = ["indicator", "year", "month"]
+    part = frame[frame.method.isin(methods)]
+    have = part.groupby(keys).method.nunique()
+    full = have[have == len(set(methods))].index
+    return part.set_index(keys).loc[lambda d: d.index.isin(full)].reset_index()
+
+
+def rmse_ratios(monthly: pd.DataFrame, method: str, reference: str) -> dict[str, float]:
+    """RMSE of ``method`` over ``reference`` per monthly indicator, on their common cases."""
+    both = common_cases(monthly, [method, reference])
+    t = metrics_table(both, ["indicator", "method"]).set_index(["indicator", "method"]) if not both.empty else None
+    if t is None:
+        return {}
+    return {ind: float(t.loc[(ind, method), "rmse"] / t.loc[(ind, reference), "rmse"])
+            for ind in MONTHLY_INDICATORS if (ind, method) in t.index and (ind, reference) in t.index}
+
+
 def _r(x) -> float | None:
     return None if x is None or not np.isfinite(x) else round(float(x), 4)
 
@@ -125,15 +146,15 @@ def _r(x) -> float | None:
 def headline(bt: pd.DataFrame, shock_years) -> dict:
     """The issue's goals, measured by regime: a handful of numbers for ``dvc metrics show``.
 
-    RMSE ratios and coverage are over the four monthly indicators; probabilities over every threshold
+    RMSE ratios (on the cases both methods forecast) and coverage are over the four monthly indicators; Brier skill
+    (also on common cases) against carry-forward, the base rate and empirical drift (the hand rule); probabilities over every threshold
     (last year's outcome +-1 pp for all five indicators, and the real GDP targets).
     """
     out: dict = {}
     for r, sub in regime_frames(bt, shock_years):
         monthly = sub[sub.indicator.isin(MONTHLY_INDICATORS)]
-        t = metrics_table(monthly, ["indicator", "method"]).set_index(["indicator", "method"])
-        ratios = {ind: float(t.loc[(ind, "default"), "rmse"] / t.loc[(ind, "carry_forward"), "rmse"])
-                  for ind in MONTHLY_INDICATORS if (ind, "default") in t.index and (ind, "carry_forward") in t.index}
+        ratios = rmse_ratios(monthly, "default", "carry_forward")  # on common cases (issue 22)
+        ratios_drift = rmse_ratios(monthly, "default", "empirical_drift")
         overall = metrics_table(monthly, ["method"]).set_index("method")
         long = long_probabilities(sub)
         d = long[long.method == "default"]
@@ -145,6 +166,7 @@ def headline(bt: pd.DataFrame, shock_years) -> dict:
             "rmse_ratio_mean": _r(np.mean(list(ratios.values()))) if ratios else None,
             "rmse_ratio_max": _r(max(ratios.values())) if ratios else None,
             "rmse_ratio": {k: _r(v) for k, v in ratios.items()},
+            "rmse_ratio_to_empirical_drift_mean": _r(np.mean(list(ratios_drift.values()))) if ratios_drift else None,
             **{f"coverage_{k}": _r(overall.loc["default", f"coverage_{k}"]) for k in (50, 80, 90)
                if "default" in overall.index},
             "coverage_80_before": _r(overall.loc["default_before", "coverage_80"])
@@ -153,6 +175,8 @@ def headline(bt: pd.DataFrame, shock_years) -> dict:
             "brier": _r(scoring.brier(d.p_met, d.met)),
             "brier_skill_vs_carry_forward": _r(brier_skill(long, "default")),
             "brier_skill_vs_base_rate": _r(brier_skill(long, "default", "base_rate")),
+            # the economist's hand rule: latest YTD plus the usual drift to December
+            "brier_skill_vs_empirical_drift": _r(brier_skill(long, "default", "empirical_drift")),
             "brier_skill_vs_carry_forward_real_targets": _r(brier_skill(real, "default")),
             "reliability_max_gap_bins_n30": _r(big.gap.abs().max()) if not big.empty else None,
         }
