@@ -14,6 +14,8 @@ OBSERVATIONS = PROCESSED / "observations.csv"
 # the observations of closed years only (every national series has its December): what the backtests learn from,
 # so a month that closes no year leaves them as they are
 CLOSED_YEARS = PROCESSED / "observations_closed_years.csv"
+# one briefing entry's observations, cut at its as-of month: a month after it leaves the entry's stages alone
+CUTS = PROCESSED / "cuts"
 TARGETS = PROCESSED / "targets.csv"
 PARAMS = ROOT / "params.yaml"
 REGISTRIES = Path(__file__).resolve().parent / "sources" / "registries"

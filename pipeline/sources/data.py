@@ -40,6 +40,11 @@ def parse_as_of(text: str) -> tuple[int, int]:
     return year, month
 
 
+def read_observations(path: Path) -> pd.DataFrame:
+    """An observations table the pipeline wrote (``observations.csv`` or an entry's cut)."""
+    return pd.read_csv(path, keep_default_na=False, na_values={"value": [""]})
+
+
 def embedded_observations() -> pd.DataFrame:
     """The ingest stage's table; rebuilt in memory from data/raw when the stage has not run."""
     if OBSERVATIONS.exists():

@@ -9,18 +9,21 @@ import pandas as pd
 from pipeline.csvsafe import neutralise
 from pipeline.sources import data, registry
 from pipeline.model.forecast import realtime
+from pipeline.paths import CUTS
 from pipeline.model.forecast.config import COLUMNS, Config, FORECAST_DIR, METHODS
 from pipeline.model.forecast.engine import forecast_region, missing_data_message, round_frame
 
 
 def run_forecast(as_of: str, regions: list[str], methods: list[str], indicator_paths: list[Path] | None = None,
-                 targets_path: Path | None = None, cfg: Config | None = None, prefer_file: bool = False) -> pd.DataFrame:
+                 targets_path: Path | None = None, cfg: Config | None = None, prefer_file: bool = False,
+                 observations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Forecasts for the regions; InputError naming each region (and the missing series) that has nothing to forecast."""
     from pipeline.errors import InputError
 
     cfg = cfg or Config.load()
     year, month = data.parse_as_of(as_of)
-    obs = data.load_observations(indicator_paths, as_of=(year, month), prefer_file=prefer_file)
+    obs = (data.cut_as_of(observations, year, month) if observations is not None
+           else data.load_observations(indicator_paths, as_of=(year, month), prefer_file=prefer_file))
     targets = data.load_targets(targets_path)
     frames = [forecast_region(obs, targets, r, year, month, cfg, methods) for r in regions]
     empty = [missing_data_message(obs, r, year, month) for r, f in zip(regions, frames) if f.empty]
@@ -52,12 +55,13 @@ def stage(key: str) -> int:
         print(f"forecast: {exc}", file=sys.stderr)
         return 2
     out = FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv"
-    df = run_forecast(str(spec["as_of"]), [slug], list(METHODS), cfg=cfg)
+    obs = data.read_observations(CUTS / f"{key}.csv")  # the entry's cut: later months do not rerun this stage
+    df = run_forecast(str(spec["as_of"]), [slug], list(METHODS), cfg=cfg, observations=obs)
     write_csv(df, out)
     # The real-time path the briefing draws: the default forecast as of every month of the year so far.
     year, month = data.parse_as_of(str(spec["as_of"]))
     path, steps = realtime.real_time_path(
-        data.load_observations(), data.load_targets(), slug, year, month, cfg,
+        obs, data.load_targets(), slug, year, month, cfg,
         realtime.split_months(year, month, spec.get("previous_as_of")))
     realtime.write_path(path, steps, out)
     print(f"forecast: {key}: {df.indicator.nunique()} indicators, path of {month} months")

@@ -232,13 +232,14 @@ def anchored_record(path: Path = ANNUAL_METRICS) -> dict | None:
 
 
 def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
-          forecast_csv: str | Path | None = None) -> Briefing:
-    """Everything the briefing shows; ``forecast_csv`` is the forecast stage's output for this entry, if any."""
+          forecast_csv: str | Path | None = None, observations_csv: str | Path | None = None) -> Briefing:
+    """Everything the briefing shows; ``forecast_csv`` is the forecast stage's output for this entry, if any, and
+    ``observations_csv`` the entry's cut of the observations (the stage passes both; None: the whole table)."""
     from pipeline.model.track_record import current_record
 
     region, year, month = validate_request(region, as_of, previous_as_of, lang)
     cfg = Config.load()
-    obs_all = data.load_observations()
+    obs_all = data.read_observations(Path(observations_csv)) if observations_csv else data.load_observations()
     obs = data.cut_as_of(obs_all, year, month)
     targets = data.load_targets()
     prev = comparison_start(year, month, previous_as_of)

@@ -92,7 +92,8 @@ def _inside_reports(path: Path) -> bool:
 
 
 def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
-           out_dir: Path | None = None, progress=print, forecast_csv: Path | None = None) -> Path:
+           out_dir: Path | None = None, progress=print, forecast_csv: Path | None = None,
+           observations_csv: Path | None = None) -> Path:
     """Execute the briefing notebook, then write briefing.ipynb, briefing.html and headline.json.
 
     The request is checked first (BriefingInputError, nothing written); ``out_dir`` defaults to
@@ -112,7 +113,8 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
         pm.execute_notebook(str(NOTEBOOK), str(nb_path), parameters=dict(
             region=slug, as_of=as_of, previous_as_of=previous_as_of, lang=lang, headline_path=json_path.name,
             checkout=os.path.relpath(ROOT, out_dir.resolve()),
-            forecast_csv=os.path.relpath(Path(forecast_csv).resolve(), ROOT) if forecast_csv else None),
+            forecast_csv=os.path.relpath(Path(forecast_csv).resolve(), ROOT) if forecast_csv else None,
+            observations_csv=os.path.relpath(Path(observations_csv).resolve(), ROOT) if observations_csv else None),
             kernel_name="python3", engine_name=inprocess.NAME, progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         raise BriefingError(f"briefing for {slug} as of {as_of} failed in cell {exc.exec_count}: "
@@ -177,16 +179,18 @@ def stage(key: str) -> int:
         print(f"briefing: no entry {key!r} under briefings in params.yaml", file=sys.stderr)
         return 2
     folder = REPORTS / str(spec["region"]) / str(spec["as_of"])
+    from pipeline.paths import CUTS
+
     return _run(spec["region"], str(spec["as_of"]), spec.get("previous_as_of"), spec.get("lang", "zh"), folder,
-                FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv")
+                FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv", CUTS / f"{key}.csv")
 
 
-def _run(region, as_of, previous_as_of, lang, out, forecast_csv=None) -> int:
+def _run(region, as_of, previous_as_of, lang, out, forecast_csv=None, observations_csv=None) -> int:
     try:
         validate_request(region, as_of, previous_as_of, lang)
         if out is not None and not _inside_reports(Path(out)):
             raise BriefingInputError(f"--out: {out} is outside {REPORTS}; briefings are written under reports/ only")
-        render(region, as_of, previous_as_of, lang, out, forecast_csv=forecast_csv)
+        render(region, as_of, previous_as_of, lang, out, forecast_csv=forecast_csv, observations_csv=observations_csv)
     except BriefingInputError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2
