@@ -11,10 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.paths import RAW_PORTAL
-from pipeline.sources import ingest, portal
-from pipeline.sources.schema import RAW_TARGET_COLUMNS
-from pipeline.sources.validate import (Problem, RawTable, check_indicator_rows, check_indicator_tables,
-                                       check_target_rows, load_limits, read_file_bytes, read_raw_csv, sniff_kind)
+from pipeline.sources import ingest, portal, validate
+from pipeline.sources.validate import Problem, RawTable, load_limits, read_file_bytes
 
 _PORTAL_FIRST = ("database", "数据库", "indicators", "indicator", "指标", "地区", "region：", "time")
 
@@ -41,31 +39,9 @@ def is_portal_export(path: Path | str) -> bool:
 
 def validate_paths(paths: list[Path | str], limits: dict[str, float] | None = None
                    ) -> tuple[list[Problem], list[RawTable], list[RawTable]]:
-    """All the stage's checks on the given files: (problems, indicator tables, target tables)."""
-    limits = limits or load_limits()
-    problems: list[Problem] = []
-    ind_tables, target_tables, seen_targets = [], [], {}
-    for path in paths:
-        if is_portal_export(path):
-            table, found = ingest.portal_table(Path(path), display=str(path))
-            problems += found
-            if table:
-                problems += check_indicator_rows(table, limits)
-                ind_tables.append(table)
-        elif sniff_kind(path) == "targets":
-            table, found = read_raw_csv(path, RAW_TARGET_COLUMNS)
-            problems += found
-            if table:
-                problems += check_target_rows(table, seen_targets, limits)
-                target_tables.append(table)
-        else:
-            table, found = read_raw_csv(path, ingest.RAW_INDICATOR_COLUMNS)
-            problems += found
-            if table:
-                problems += check_indicator_rows(table, limits)
-                ind_tables.append(table)
-    problems += check_indicator_tables(ind_tables)
-    return problems, ind_tables, target_tables
+    """All the stage's checks on the given files, portal exports read as ingest reads them."""
+    return validate.validate_paths(paths, limits or load_limits(),
+                                   portal=(is_portal_export, lambda p: ingest.portal_table(p, display=str(p))))
 
 
 def add_arguments(parser) -> None:

@@ -388,13 +388,24 @@ def sniff_kind(path: Path | str) -> str:
     return "targets" if "target_pct" in first else "indicators"
 
 
-def validate_paths(paths: list[Path | str], limits: dict[str, float] | None = None) -> tuple[list[Problem], list[RawTable], list[RawTable]]:
-    """All checks on the given files: (problems, indicator tables, target tables)."""
+def validate_paths(paths: list[Path | str], limits: dict[str, float] | None = None, portal=None
+                   ) -> tuple[list[Problem], list[RawTable], list[RawTable]]:
+    """All checks on the given files: (problems, indicator tables, target tables).
+
+    ``portal``: (is_portal_export, read_portal_table) from the ingest layer, so that a statistics-portal export is
+    read as ingest reads it (this module cannot import ingest, which imports it): ``pipeline.sources.check``.
+    """
     problems: list[Problem] = []
     ind_tables, target_tables = [], []
     seen_targets: dict[tuple, tuple[str, int]] = {}
     for path in paths:
-        if sniff_kind(path) == "targets":
+        if portal is not None and portal[0](path):
+            table, found = portal[1](Path(path))
+            problems += found
+            if table:
+                problems += check_indicator_rows(table, limits)
+                ind_tables.append(table)
+        elif sniff_kind(path) == "targets":
             table, found = read_raw_csv(path, RAW_TARGET_COLUMNS)
             problems += found
             if table:
