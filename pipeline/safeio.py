@@ -160,3 +160,40 @@ def declared_page_text(raw: bytes) -> str | None:
         return raw.decode("gb18030" if charset in _GB_NAMES else charset)
     except (LookupError, UnicodeDecodeError):
         return None
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # longest first: UTF-32 LE starts as UTF-16 LE
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ue000-\uf8ff]")  # control and private-use characters
+
+
+class Undecodable(ValueError):
+    """Bytes that are not text: ``kind`` is ``bom`` (a mark the bytes do not follow; ``codec`` names it), ``nul``
+    (NUL bytes without a mark: binary, or UTF-16 without a mark) or ``unknown`` (neither UTF-8 nor GB18030)."""
+
+    def __init__(self, kind: str, codec: str = ""):
+        super().__init__(kind)
+        self.kind, self.codec = kind, codec
+
+
+def decode_text(raw: bytes, *, replacement_is_damage: bool = False) -> str:
+    """Bytes as text: a byte-order mark decides, else UTF-8, else GB18030 (GBK, GB2312). A decoding with more than
+    a few control or private-use characters (``replacement_is_damage``: U+FFFD too) is what a wrong guess of
+    GB18030 on binary bytes gives, and is refused. Callers word the refusal (``Undecodable``) for their files."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                raise Undecodable("bom", codec) from None
+    if b"\x00" in raw:
+        raise Undecodable("nul")
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        bad = len(_CONTROL.findall(text)) + (text.count("\ufffd") if replacement_is_damage else 0)
+        if bad <= max(2, len(text) // 1000):
+            return text
+    raise Undecodable("unknown")

@@ -6,8 +6,6 @@ binary, an unknown encoding).
 """
 from __future__ import annotations
 
-import codecs
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,9 +14,6 @@ from pipeline.safeio import declared_page_text
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", "")
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ue000-\uf8ff\ufffd]")
 
 
 class ReleaseError(ValueError):
@@ -29,32 +24,18 @@ class ReleaseError(ValueError):
         super().__init__(f"{path}: {reason}")
 
 
-def _looks_like_text(text: str) -> bool:
-    """Few control or private-use characters: what a wrong guess of GB18030 on binary bytes produces."""
-    return len(_CONTROL.findall(text)) <= max(2, len(text) // 1000)
-
-
 def decode(raw: bytes, path: str | Path = "release") -> str:
-    """Bytes as text: a byte-order mark decides, else UTF-8, else GB18030; binary is refused."""
-    for bom, codec in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(codec)
-            except UnicodeDecodeError:
-                raise ReleaseError(path, f"starts with a {codec.upper()} byte-order mark but is not valid "
-                                   f"{codec.upper()} (cut off, or binary)") from None
-    if b"\x00" in raw:
-        raise ReleaseError(path, "not a text file (binary, or UTF-16 without a byte-order mark); save the release "
-                           "as text (.txt) or as the web page (.html)")
-    for codec in ("utf-8", "gb18030"):
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    raise ReleaseError(path, "not readable as text in UTF-8 or GB18030 (binary, or another encoding); save it as "
-                       "UTF-8")
+    """Bytes as text (``safeio.decode_text``; U+FFFD counts as damage in a release); binary is refused."""
+    try:
+        return safeio.decode_text(raw, replacement_is_damage=True)
+    except safeio.Undecodable as exc:
+        reason = {"bom": f"starts with a {exc.codec.upper()} byte-order mark but is not valid {exc.codec.upper()} "
+                         "(cut off, or binary)",
+                  "nul": "not a text file (binary, or UTF-16 without a byte-order mark); save the release as text "
+                         "(.txt) or as the web page (.html)",
+                  "unknown": "not readable as text in UTF-8 or GB18030 (binary, or another encoding); save it as "
+                             "UTF-8"}[exc.kind]
+        raise ReleaseError(path, reason) from None
 
 
 _SKIP = {"script", "style", "noscript", "head", "nav", "header", "footer", "aside", "form", "select", "button",

@@ -6,7 +6,6 @@ Line endings come out as ``\\n`` (CR-only and CRLF files alike), so offsets inde
 """
 from __future__ import annotations
 
-import codecs
 import io
 import re
 from html.parser import HTMLParser
@@ -24,45 +23,21 @@ DOCX_SUFFIXES = (".docx",)
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 UNSUPPORTED_SUFFIXES = (".pdf", ".doc", ".wps", ".rtf", ".odt", ".zip")
 
-_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
-
-
-def _looks_like_text(text: str) -> bool:
-    """Few control or private-use characters: what a wrong guess of GB18030 on binary bytes produces."""
-    bad = len(_CONTROL.findall(text)) + len(_PRIVATE_USE.findall(text))
-    return bad <= max(2, len(text) // 1000)
-
-
 def decode(raw: bytes, name: str = "report") -> str:
     """Bytes as text: a byte-order mark decides (UTF-8, UTF-16, UTF-32), else UTF-8, else GB18030 (GBK, GB2312).
 
     Bytes with NULs and no mark (binary, or UTF-16 without a mark) and bytes no candidate decodes into
-    text are refused.
+    text are refused (``safeio.decode_text``).
     """
-    for bom, codec in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(codec)
-            except UnicodeDecodeError:
-                raise ReportError(f"{name}: starts with a {codec.upper()} byte-order mark but is not valid "
-                                  f"{codec.upper()} (truncated or binary)") from None
-    if b"\x00" in raw:
-        raise ReportError(f"{name}: not a text file (binary, or UTF-16 without a byte-order mark; "
-                          "save it as UTF-8)")
-    for codec in ("utf-8", "gb18030"):
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    raise ReportError(f"{name}: not readable as text in UTF-8 or GB18030 (binary, or another encoding; "
-                      "save it as UTF-8)")
+    try:
+        return safeio.decode_text(raw)
+    except safeio.Undecodable as exc:
+        reason = {"bom": f"starts with a {exc.codec.upper()} byte-order mark but is not valid {exc.codec.upper()} "
+                         "(truncated or binary)",
+                  "nul": "not a text file (binary, or UTF-16 without a byte-order mark; save it as UTF-8)",
+                  "unknown": "not readable as text in UTF-8 or GB18030 (binary, or another encoding; save it as "
+                             "UTF-8)"}[exc.kind]
+        raise ReportError(f"{name}: {reason}") from None
 
 
 def unify_newlines(text: str) -> str:
