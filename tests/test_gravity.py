@@ -127,3 +127,17 @@ def test_cdf_from_quantiles_by_hand():
     assert gravity.cdf_from_quantiles(3.1, probs, qs) == pytest.approx(0.94)
     assert gravity.p_window_from_quantiles(2.0, MODEL, probs, qs) == pytest.approx(0.4)
     assert math.isclose(gravity.p_window_from_quantiles(2.0, gravity.NONE, probs, qs), 0.0)
+
+
+def test_national_cases_add_pi_times_window_for_targets_only():
+    from pipeline.evaluation import gravity_study
+
+    q = dict(zip(gravity_study.QUANTILES, [3.0, 3.5, 4.0, 5.0, 6.0, 6.5, 7.0]))
+    row = {"indicator": "gdp", "year": 2024, "month": 6, "threshold_3_kind": "target", "threshold_3_pct": 5.0,
+           "met_3": 1.0, "p_met_3": 0.5, "method": "default", **q}
+    frame = pd.DataFrame([row, {**row, "threshold_3_kind": "last_year"}])
+    out = gravity_study.national_cases(frame, {2024: MODEL})
+    assert len(out) == 1
+    # P(4.0 <= X < 5.0) = 0.50 - 0.25 from the quantiles; 0.5 + 0.25 * 0.25
+    assert out.p_window[0] == pytest.approx(0.25)
+    assert out.p_gravity[0] == pytest.approx(0.5625)

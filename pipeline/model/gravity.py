@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipeline.model.annual.panel import FROM_BELOW  # targets judged by "outcome at or above a number"
+
 BIN_PP = 0.1
 FIT_RANGE_PP = (-4.0, 4.0)
 BUNCH_WIDTH_PP = 0.3
@@ -37,7 +39,6 @@ DEGREES = tuple(range(1, 8))
 ROUND_PP = 0.5
 CONVERGE_TOL = 0.05  # missing mass within 5% of the excess counts as converged: the counterfactual is no surer
 LEVELS = ("province", "prefecture")  # the city+province panel; national targets are scored, not learned from
-FROM_BELOW = {"at_least", "exact", "about", "strive", "range", "exceed", "unknown"}
 
 
 @dataclass(frozen=True)
