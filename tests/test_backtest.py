@@ -303,3 +303,22 @@ def test_rmse_ratios_compare_the_cases_both_methods_forecast():
     assert out["rmse_ratio"]["fai"] == pytest.approx(0.5)  # 1 / 2 on 2012; with 2011 in it would be 1 / sqrt(52)
     assert out["rmse_ratio_to_empirical_drift_mean"] == pytest.approx(0.25)
     assert len(bm.common_cases(bt, ["default", "carry_forward"])) == 2
+
+
+def test_with_a_spread_loss_the_combination_is_chosen_by_brier_and_its_scale_by_crps():
+    # two scales of one combination (x1, x0.5) and one other combination (state space, x1): the Brier score
+    # prefers the narrow x0.5, CRPS its wider twin; the other combination is worse on both
+    params = {"candidates": {"weights": [{"empirical_drift": 1.0}, {"state_space": 1.0}],
+                             "combine_methods": ["quantile"], "spread_scales": [1.0, 0.5]},
+              "choice_loss": "brier", "spread_loss": "crps"}
+    wide, narrow, ss_wide, ss_narrow = backtest.candidates(params, "fai")
+    loss = {wide.label: (1.0, 0.20), narrow.label: (1.5, 0.10), ss_wide.label: (3.0, 0.40), ss_narrow.label: (3.0, 0.40)}
+    rows = [dict(indicator="fai", year=y, month=6, candidate=c, order=i, crps=loss[c][0], brier=loss[c][1])
+            for y in (2001, 2002, 2003) for i, c in enumerate(loss)]
+    cand = pd.DataFrame(rows)
+    two_step = backtest.nested_choices(cand, min_years=1, loss="brier", spread_loss="crps").set_index("year").candidate
+    brier_only = backtest.nested_choices(cand, min_years=1, loss="brier").set_index("year").candidate
+    assert brier_only.tolist() == [wide.label, narrow.label, narrow.label]  # 2001: the fallback
+    assert two_step.tolist() == [wide.label, wide.label, wide.label]
+    assert backtest.final_choice(cand, params)["fai"]["label"] == wide.label
+    assert backtest.final_choice(cand, {**params, "spread_loss": None})["fai"]["label"] == narrow.label

@@ -376,3 +376,21 @@ def test_history_prefers_the_first_release_and_skips_other_series():
         "value": [9.0, 12.6, 2.9, 5.0, 12.7]})
     h = history_from_observations(obs, "china", "fai")
     assert h.to_dict("list") == {"year": [2020, 2021], "month": [12, 6], "ytd_growth_pct": [2.9, 12.6]}
+
+
+def test_recent_drift_learns_only_from_first_year_on_and_not_from_excluded_years():
+    # every year drifts -1 pp from June to December, except 2008 and 2015 (+5 pp): with those two left out
+    # (one before first_year, one excluded as a shock year) every draw is latest - 1 exactly
+    rows = []
+    for y in range(2000, 2021):
+        for m in range(2, 13):
+            rows.append(dict(year=y, month=m, ytd_growth_pct=8.0 - (m - 6) / 6 * (1.0 if y not in (2008, 2015) else -5.0)))
+    h = pd.DataFrame(rows)
+    h = h[~((h.year == 2020) & (h.month > 6))]
+    draws = F.recent_drift(h, 2020, 6, n_draws=500, first_year=2010, exclude_years=(2015,), half_life_years=10.0)
+    np.testing.assert_allclose(draws, 8.0 - 1.0, atol=0.6)  # the kernel adds at most a little noise: all -1 drifts
+    assert abs(float(np.mean(draws)) - 7.0) < 0.05
+    with_shock = F.recent_drift(h, 2020, 6, n_draws=500, first_year=2010, half_life_years=10.0)
+    assert float(np.mean(with_shock)) > 7.2  # 2015's +5 drift is in the sample when not excluded
+    with pytest.raises(F.InsufficientData):
+        F.recent_drift(h, 2020, 6, first_year=2019)  # one past year from 2019 on: too few

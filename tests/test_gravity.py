@@ -141,3 +141,21 @@ def test_national_cases_add_pi_times_window_for_targets_only():
     # P(4.0 <= X < 5.0) = 0.50 - 0.25 from the quantiles; 0.5 + 0.25 * 0.25
     assert out.p_window[0] == pytest.approx(0.25)
     assert out.p_gravity[0] == pytest.approx(0.5625)
+
+
+def test_the_engine_adds_gravity_to_both_readings_of_a_gdp_target_by_hand():
+    from pipeline.model import distributions as dist
+    from pipeline.model.forecast.config import Config
+    from pipeline.model.forecast.engine import with_gravity
+
+    draws = np.array([3.0, 4.2, 4.6, 4.9, 5.0, 5.5, 6.0, 7.0, 8.0, 9.0])
+    cfg = Config(gravity={"pi": 0.5, "w_pp": 1.0, "bunch_width_pp": 0.3}, about_tolerance_pp=0.5)
+    about = {"target_pct": 5.0, "qualifier": "about"}
+    p = dist.p_met(draws, 5.0, "about", tolerance=0.5)
+    assert (p.strict, p.tolerant) == (0.6, 0.8)
+    g = with_gravity(p, draws, about, cfg)
+    # window [4, 5): 4.2, 4.6, 4.9 (3 of 10) -> strict 0.6 + 0.5 * 0.3; tolerant: [4, 4.5): 4.2 -> 0.8 + 0.5 * 0.1
+    assert g.strict == pytest.approx(0.75) and g.tolerant == pytest.approx(0.85)
+    assert with_gravity(p, draws, about, Config()) == p  # no fitted gravity: unchanged
+    below = {"target_pct": 5.0, "qualifier": "at_most"}
+    assert with_gravity(p, draws, below, cfg) == p  # a ceiling is not managed upwards

@@ -42,6 +42,7 @@ def headline(ingest: dict, record: dict, backtest: dict, annual: dict) -> dict:
         "national_brier_skill_vs_carry_forward": _get(backtest, "ordinary", "brier_skill_vs_carry_forward"),
         "national_brier_skill_vs_empirical_drift": _get(backtest, "ordinary", "brier_skill_vs_empirical_drift"),
         "national_brier_skill_real_targets": _get(backtest, "ordinary", "brier_skill_vs_carry_forward_real_targets"),
+        "national_coverage_80_since_2024": _get(backtest, "goals", "recent", "coverage_80"),
         "national_coverage_80_shock_years": _get(backtest, "shock", "coverage_80"),
         "provinces_january_brier_skill": _get(annual, "january", "province", "ordinary_since_2010", "brier_skill"),
         "provinces_january_coverage_80": _get(annual, "january", "province", "ordinary_since_2010", "coverage80"),

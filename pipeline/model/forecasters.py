@@ -195,6 +195,21 @@ def empirical_drift(history: pd.DataFrame, as_of_year: int, as_of_month: int, *,
     return latest + sample - shrinkage * mean
 
 
+def recent_drift(history: pd.DataFrame, as_of_year: int, as_of_month: int, *, n_draws: int = 4000, seed: int = 0,
+                 exclude_years: Iterable[int] = (), min_years: int = 3, half_life_years: float = 10.0,
+                 first_year: int = 2005) -> np.ndarray:
+    """The hand rule with memory that fades: empirical drift from ``first_year`` on, each past year weighted by
+    recency (half-life ``half_life_years``), smoothed by a kernel rather than a normal (drifts are skewed).
+
+    Why: the drift to December changed with China's slowdown (revenue and investment stopped accelerating into
+    year-end), and a pattern of the 1990s says little now. Shock years come in through ``exclude_years``: a
+    recovery's drift is not the drift of an ordinary year.
+    """
+    h = history[history["year"] >= int(first_year)]
+    return empirical_drift(h, as_of_year, as_of_month, n_draws=n_draws, seed=seed, exclude_years=exclude_years,
+                           min_years=min_years, half_life_years=float(half_life_years))
+
+
 def _period_growth_series(h: pd.DataFrame, first_year: int, last_year: int, last_month: int,
                           profile: pd.Series, grid: tuple[int, ...]) -> np.ndarray:
     """Implied single-period growth on a grid of months or quarters; a Jan–Feb period sits at February."""

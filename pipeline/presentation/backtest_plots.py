@@ -28,7 +28,8 @@ BY_MONTH = PROCESSED / "backtest_by_month.csv"
 RELIABILITY = PROCESSED / "backtest_reliability.csv"
 ANNUAL_RELIABILITY = PROCESSED / "backtest_annual_reliability.csv"
 
-METHOD_WORDS = {"carry_forward": "Carry-forward (benchmark)", "empirical_drift": "Empirical drift",
+METHOD_WORDS = {"carry_forward": "Carry-forward (benchmark)", "empirical_drift": "Empirical drift (the hand rule)",
+                "recent_drift": "Recency-weighted drift",
                 "state_space": "State-space model", "bridge": "Bridge equation", "default": "Default combination",
                 "default_raw": "Default before recalibration",
                 "default_before": "Fixed equal-weight combination (before issue 10)"}

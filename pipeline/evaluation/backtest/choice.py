@@ -12,15 +12,25 @@ from pipeline.model.forecast import Config
 from pipeline.evaluation.backtest.evaluate import _summary_row, candidates, choice_label, choice_loss, run_cases
 
 
-def nested_choices(cand: pd.DataFrame, min_years: int, loss: str = "crps") -> pd.DataFrame:
-    """Per indicator and year, from strictly earlier years' cases: first the candidate with the lowest mean loss
-    (CRPS unless said; without tail weight), then the tail weight with the lowest mean loss for that candidate.
+def _combination(label: str) -> str:
+    """A candidate's weights and combination rule: its label without the spread scale."""
+    return label.rsplit("|", 1)[0]
 
-    Two steps, so that the tail weight only reshapes the chosen distribution: the median, hence the RMSE, is
-    the first step's.
+
+def nested_choices(cand: pd.DataFrame, min_years: int, loss: str = "crps", spread_loss: str | None = None) -> pd.DataFrame:
+    """Per indicator and year, from strictly earlier years' cases only, in steps:
+
+    1. the candidate with the lowest mean ``loss`` (without tail weight);
+    2. with ``spread_loss`` given, the spread scale of that candidate's combination with the lowest mean
+       ``spread_loss`` (why: a choice by the Brier score of P(met) alone picks too narrow a spread, so the 80%
+       bands stop covering 80%; CRPS judges the whole distribution);
+    3. the tail weight with the lowest mean ``spread_loss`` (else ``loss``) for that candidate.
+
+    The median, hence the RMSE, is the first step's combination's.
     """
     if "tail_weight" not in cand:
         cand = cand.assign(tail_weight=0.0)
+    shape_loss = spread_loss or loss
     out = []
     for ind, g in cand.sort_values(["order", "tail_weight", "year", "month"], kind="stable").groupby("indicator",
                                                                                                    sort=True):
@@ -28,7 +38,14 @@ def nested_choices(cand: pd.DataFrame, min_years: int, loss: str = "crps") -> pd
         fallback = plain.loc[plain.order == plain.order.min(), "candidate"].iloc[0]
         chosen = scoring.nested_choice(plain, option_col="candidate", loss_col=loss, min_years=min_years,
                                        fallback=fallback)
-        tails_of = {c: scoring.nested_choice(g[g.candidate == c], option_col="tail_weight", loss_col=loss,
+        if spread_loss:
+            combos = plain.candidate.map(_combination)
+            scaled = {}
+            for combo in dict.fromkeys(_combination(c) for c in chosen.values()):
+                scaled[combo] = scoring.nested_choice(plain[combos == combo], option_col="candidate",
+                                                      loss_col=spread_loss, min_years=min_years, fallback=None)
+            chosen = {y: scaled[_combination(c)].get(y) or c for y, c in chosen.items()}
+        tails_of = {c: scoring.nested_choice(g[g.candidate == c], option_col="tail_weight", loss_col=shape_loss,
                                              min_years=min_years, fallback=0.0)
                     for c in dict.fromkeys(chosen.values())}
         out += [dict(indicator=ind, year=y, candidate=c, tail_weight=float(tails_of[c].get(y, 0.0)),
@@ -72,14 +89,19 @@ def final_choice(cand: pd.DataFrame, params: dict) -> dict:
     if "tail_weight" not in cand:
         cand = cand.assign(tail_weight=0.0)
     loss = choice_loss(params)
+    spread_loss = choice_loss(params, "spread_loss") if params.get("spread_loss") else None
+    shape_loss = spread_loss or loss
     out = {}
     for ind, g in cand.groupby("indicator", sort=True):
         plain = g[g.tail_weight == 0.0]
-        mean = plain.groupby(["order", "candidate"])[loss].mean().reset_index()
+        mean = plain.groupby(["order", "candidate"])[list(dict.fromkeys([loss, shape_loss]))].mean().reset_index()
         best = mean.sort_values([loss, "order"], kind="stable").iloc[0]
-        scores = list(dict.fromkeys(["crps", loss]))  # mean_crps is reported whichever loss chose
+        if spread_loss:
+            same = mean[mean.candidate.map(_combination) == _combination(best.candidate)]
+            best = same.sort_values([spread_loss, "order"], kind="stable").iloc[0]
+        scores = list(dict.fromkeys(["crps", shape_loss]))  # mean_crps is reported whichever loss chose
         tails = g[g.candidate == best.candidate].groupby("tail_weight")[scores].mean().reset_index()
-        tail = tails.sort_values([loss, "tail_weight"], kind="stable").iloc[0]
+        tail = tails.sort_values([shape_loss, "tail_weight"], kind="stable").iloc[0]
         c = next(c for c in candidates(params, ind) if c.label == best.candidate)
         out[ind] = {**c.as_dict(), "tail_weight": float(tail.tail_weight),
                     "label": choice_label(c.label, float(tail.tail_weight)), "mean_crps": round(float(tail.crps), 4),
@@ -88,14 +110,18 @@ def final_choice(cand: pd.DataFrame, params: dict) -> dict:
 
 
 def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: Config, params: dict,
-                 targets: pd.DataFrame | None = None, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(per-forecast table with the nested default, nested choices per year, choice for the next year)."""
+                 targets: pd.DataFrame | None = None, workers: int | None = None,
+                 gravity: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(per-forecast table with the nested default, nested choices per year, choice for the next year).
+
+    ``gravity``: year -> the target-gravity model fitted on earlier years' pairs (none: no gravity)."""
     learn_from = min(int(params.get("learn_first_year", min(years))), min(years))
     all_years = sorted(set(range(learn_from, min(years))) | set(years))
-    rows, cand = run_cases(obs, indicators, all_years, cfg, params, targets, workers)
+    rows, cand = run_cases(obs, indicators, all_years, cfg, params, targets, workers, gravity)
     if rows.empty:
         return rows, pd.DataFrame(), {}
-    choices = nested_choices(cand, int(params.get("min_learn_years", 3)), choice_loss(params))
+    spread_loss = choice_loss(params, "spread_loss") if params.get("spread_loss") else None
+    choices = nested_choices(cand, int(params.get("min_learn_years", 3)), choice_loss(params), spread_loss)
     picked = cand.merge(choices, on=["indicator", "year", "candidate", "tail_weight"])
     keys = ["indicator", "year", "month"]
     case_cols = [c for c in rows.columns if c not in picked.columns or c in keys]

@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.sources import data, qualifiers
 from pipeline.model import forecasters as fc
 from pipeline.model import distributions as dist
+from pipeline.model import gravity as gv
 from pipeline.evaluation import scoring
 from pipeline import yamlio
 from pipeline.model.forecast import Config, method_draws, profile_for
@@ -21,7 +22,7 @@ from pipeline.model.forecast.config import _seed
 from pipeline.paths import PARAMS
 
 
-BASE_METHODS = ("carry_forward", "empirical_drift", "state_space", "bridge")
+BASE_METHODS = ("carry_forward", "empirical_drift", "recent_drift", "state_space", "bridge")
 
 
 THRESHOLD_OFFSETS_PP = (-1.0, 0.0, 1.0)
@@ -180,6 +181,17 @@ def _sorted_summary_rows(x: np.ndarray, actual: float, thr: list[dict]) -> list[
             for r in range(x.shape[0])]
 
 
+def _with_gravity(summaries: list[dict], x: np.ndarray, thr: list[dict], model: gv.Gravity | None) -> list[dict]:
+    """Each row's P(met) of a real target plus pi times its share of draws in the gravity window below it."""
+    for i, t in enumerate(thr):
+        if not gv.active(model, t.get("kind", "")):
+            continue
+        for summary, row in zip(summaries, x):
+            share = gv.p_window(row, t["threshold"], t["strict"], model)
+            summary[f"p_met_{i}"] = gv.p_met_with_gravity(share, summary[f"p_met_{i}"], model)
+    return summaries
+
+
 def _brier(summary: dict, base: dict, n_thresholds: int) -> float:
     """Mean Brier score of a candidate's P(met) over the case's thresholds (NaN without any)."""
     return scoring.brier([summary[f"p_met_{i}"] for i in range(n_thresholds)],
@@ -189,24 +201,25 @@ def _brier(summary: dict, base: dict, n_thresholds: int) -> float:
 CHOICE_LOSSES = ("crps", "brier")
 
 
-def choice_loss(params: dict) -> str:
+def choice_loss(params: dict, key: str = "choice_loss") -> str:
     """What the nested choice minimises over earlier years: ``crps`` (the whole distribution; fixed in advance) or
     ``brier`` (P(met) only; for the comparison fixed in advance in benchmarks/README.md)."""
     from pipeline.errors import InputError
 
-    loss = params.get("choice_loss", "crps")
+    loss = params.get(key, "crps")
     if loss not in CHOICE_LOSSES:
-        raise InputError(f"params.yaml: backtest.choice_loss: {loss!r} is not one of {', '.join(CHOICE_LOSSES)}", code=2)
+        raise InputError(f"params.yaml: backtest.{key}: {loss!r} is not one of {', '.join(CHOICE_LOSSES)}", code=2)
     return loss
 
 
 _SHARED: dict = {}
 
 
-def _init_worker(obs: pd.DataFrame, targets: pd.DataFrame | None, cfg: Config, params: dict) -> None:
+def _init_worker(obs: pd.DataFrame, targets: pd.DataFrame | None, cfg: Config, params: dict,
+                 gravity: dict | None = None) -> None:
     """Give each worker process the tables once, instead of pickling them with every case."""
     _SHARED.clear()
-    _SHARED.update(obs=obs, targets=targets, cfg=cfg, params=params)
+    _SHARED.update(obs=obs, targets=targets, cfg=cfg, params=params, gravity=gravity or {})
 
 
 def _evaluate_year(jobs: list[tuple]) -> list[tuple[list[dict], list[dict]]]:
@@ -219,12 +232,16 @@ def _evaluate_shared(job: tuple) -> tuple[list[dict], list[dict]]:
     if (region, ind) not in histories:
         histories[region, ind] = fc.history_from_observations(_SHARED["obs"], region, ind)
     return evaluate_case(_SHARED["obs"], _SHARED["targets"], region, ind, year, month, _SHARED["cfg"],
-                         _SHARED["params"], full=histories[region, ind])
+                         _SHARED["params"], full=histories[region, ind], gravity=_SHARED["gravity"].get(year))
 
 
 def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, ind: str, year: int, month: int,
-                  cfg: Config, params: dict, full: pd.DataFrame | None = None) -> tuple[list[dict], list[dict]]:
+                  cfg: Config, params: dict, full: pd.DataFrame | None = None,
+                  gravity: gv.Gravity | None = None) -> tuple[list[dict], list[dict]]:
     """One (indicator, year, month): rows of the base methods and the fixed default, and every candidate's scores.
+
+    ``gravity`` (fitted on the provincial and city pairs of earlier years) raises the candidates' P(met) of a real
+    target by the share of outcomes just short of it that get reported at or above it; the baselines keep theirs.
 
     ``full`` is the series' whole history when the caller has it. The as-of history is that history cut at the
     as-of month: the same as the history of the cut observations, because the cut is by period, not vintage.
@@ -283,14 +300,16 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
         # the tail transform keeps the order too: every row of the matrix stays sorted
         tailed = np.stack([d if h == 0.0 else dist.heavier_tails(d, h) for h in tails])
         grids = _sorted_quantiles_rows(tailed, GRID).astype(np.float32)
-        for h, g, summary in zip(tails, grids, _sorted_summary_rows(tailed, actual, thr)):
+        for h, g, summary in zip(tails, grids, _with_gravity(_sorted_summary_rows(tailed, actual, thr), tailed, thr,
+                                                             gravity)):
             cand_rows.append(dict(indicator=ind, year=year, month=month, candidate=c.label, order=i, tail_weight=h,
                                   grid=g, brier=_brier(summary, base, len(thr)), **summary))
     return rows, cand_rows
 
 
 def run_cases(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: Config, params: dict,
-              targets: pd.DataFrame | None = None, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+              targets: pd.DataFrame | None = None, workers: int | None = None,
+              gravity: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Base-method rows and candidate scores for every case (two worker processes on the project machine)."""
     jobs = [("china", ind, y, m) for ind, y, m in cases(obs, indicators, years)]
     obs = obs[obs.region == "china"].reset_index(drop=True)  # every case is national: smaller tables to cut
@@ -299,12 +318,12 @@ def run_cases(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: C
         # one task per year: its state-space fits (one per indicator) are then made once, in one process, and
         # the GDP bridge reuses the monthly indicators' fits of the same year
         by_year = [[j for j in jobs if j[2] == y] for y in sorted({j[2] for j in jobs}, reverse=True)]
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(obs, targets, cfg, params)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(obs, targets, cfg, params, gravity)) as pool:
             done = {job: result for year_jobs, results in zip(by_year, pool.map(_evaluate_year, by_year))
                     for job, result in zip(year_jobs, results)}
         results = [done[job] for job in jobs]
     else:
-        _init_worker(obs, targets, cfg, params)
+        _init_worker(obs, targets, cfg, params, gravity)
         results = [_evaluate_shared(j) for j in jobs]
     rows = pd.DataFrame([r for rs, _ in results for r in rs])
     cand = pd.DataFrame([r for _, cs in results for r in cs])

@@ -21,7 +21,7 @@ DEFAULT_CHOICE = PROCESSED / "default_choice.json"
 ANNUAL_CHOICE = PROCESSED / "annual_choice.json"  # the annual backtest's choice per level (backtest_annual stage)
 
 
-METHODS = ("carry_forward", "empirical_drift", "state_space", "bridge", "default")
+METHODS = ("carry_forward", "empirical_drift", "recent_drift", "state_space", "bridge", "default")
 
 
 GROWTH_INDICATORS = ("gdp", "industrial_va", "fai", "retail_sales", "fiscal_revenue", "income", "trade")
@@ -47,8 +47,15 @@ class Config:
     combine_method: str = "mixture"
     spread_scale: float = 1.0
     shock_reversion: bool = True
+    # recent_drift (issue 22): the drifts it learns from start in recent_first_year, weighted by recency, shock
+    # years (regimes.shock_years) left out of its learning
+    recent_half_life_years: float = 10.0
+    recent_first_year: int = 2005
+    shock_years: tuple[int, ...] = ()
     # per indicator {weights, combine_method, spread_scale, tail_weight}: the backtest's choice on all its years (DEFAULT_CHOICE)
     default_choice: dict[str, dict] = field(default_factory=dict)
+    # target gravity (issue 22): {pi, w_pp, bunch_width_pp} fitted by the backtest on every year's pairs; empty: none
+    gravity: dict = field(default_factory=dict)
     recalibration: tuple[float, float] = (0.0, 1.0)  # logistic (a, b) fitted by the backtest on all its years
     about_tolerance_pp: float = 0.5
     on_track_p: float = 0.7
@@ -67,9 +74,10 @@ class Config:
         f = params.get("forecast", {}) or {}
         cfg = cls()
         for key in ("n_draws", "seed", "min_own_years", "borrow_widen_pp", "combine_method", "on_track_p",
-                    "at_risk_p", "spread_scale", "shock_reversion"):
+                    "at_risk_p", "spread_scale", "shock_reversion", "recent_half_life_years", "recent_first_year"):
             if key in f:
                 setattr(cfg, key, type(getattr(cfg, key))(f[key]))
+        cfg.shock_years = tuple(int(y) for y in ((params.get("regimes", {}) or {}).get("shock_years") or ()))
         if "exclude_years" in f:
             cfg.exclude_years = tuple(int(y) for y in f["exclude_years"] or ())
         if "default_weights" in f:
@@ -81,6 +89,7 @@ class Config:
             cfg.default_choice = choice.get("indicators", {})
             if "borrow_widen_pp" in choice:  # the backtest's rule on the local figures' ordinary years
                 cfg.borrow_widen_pp = float(choice["borrow_widen_pp"])
+            cfg.gravity = dict(choice.get("gravity", {}) or {})
             recal = choice.get("recalibration", {})
             cfg.recalibration = (float(recal.get("a", 0.0)), float(recal.get("b", 1.0)))
         return cfg

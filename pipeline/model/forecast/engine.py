@@ -11,6 +11,7 @@ import pandas as pd
 from pipeline.sources import data, qualifiers, registry
 from pipeline.model import forecasters as fc, growth
 from pipeline.model import distributions as dist
+from pipeline.model import gravity as gv
 from pipeline.paths import PROCESSED
 from pipeline.model.forecast.config import COLUMNS, ANNUAL_CHOICE, Config, GROWTH_INDICATORS, METHODS, _seed
 from pipeline.model.forecast.inputs import dynamics_source, profile_for
@@ -24,6 +25,10 @@ def method_draws(method: str, hist: pd.DataFrame, year: int, month: int, cfg: Co
         return fc.carry_forward(hist, year, month, **kwargs)
     if method == "empirical_drift":
         return fc.empirical_drift(hist, year, month, **kwargs)
+    if method == "recent_drift":
+        return fc.recent_drift(hist, year, month, n_draws=cfg.n_draws, seed=seed,
+                               exclude_years=tuple(sorted({*cfg.exclude_years, *cfg.shock_years})),
+                               half_life_years=cfg.recent_half_life_years, first_year=cfg.recent_first_year)
     if method == "state_space":
         return fc.state_space(hist, year, month, profile=profile, **kwargs)
     if method == "bridge":
@@ -226,6 +231,28 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
     return out, info
 
 
+def with_gravity(p: dist.PMet, draws: np.ndarray, target: dict, cfg: Config) -> dist.PMet:
+    """P(met) of a GDP target judged from below, with target gravity (issue 22): a share pi of the outcomes that
+    would land within w pp below the target are reported at or above it, so each reading gains pi times the
+    probability between target - w and its own threshold. The annual model learns from reported margins, which
+    already carry gravity, so its forecasts are left alone (the nested study found it counted twice there)."""
+    from pipeline.model.annual.panel import FROM_BELOW
+
+    g = cfg.gravity
+    if not g or target["qualifier"] not in FROM_BELOW or target["target_pct"] is None:
+        return p
+    model = gv.Gravity(float(g["pi"]), float(g["w_pp"]), float(g["bunch_width_pp"]))
+    t = float(target["target_pct"])
+    strict = qualifiers.threshold(t, target["qualifier"])[1]
+    x = np.asarray(draws, dtype=float)
+    lo = t - model.w_pp
+    strict_share = gv.p_window(x, t, bool(strict), model)
+    tolerant_threshold = t - cfg.about_tolerance_pp if target["qualifier"] in qualifiers.READ_TOLERANTLY else t
+    tolerant_share = float(np.mean((x >= lo) & (x < tolerant_threshold))) if tolerant_threshold > lo else 0.0
+    return dist.PMet(gv.p_met_with_gravity(strict_share, p.strict, model),
+                     gv.p_met_with_gravity(tolerant_share, p.tolerant, model))
+
+
 def status_of(p: float, cfg: Config) -> str:
     if p is None or math.isnan(p):
         return "no_data"
@@ -279,6 +306,8 @@ def forecast_region(obs: pd.DataFrame, targets: pd.DataFrame, region: str, year:
                 if d is not None:
                     p = dist.p_met(d, target["target_pct"], target["qualifier"], relative_draws=relative,
                                  tolerance=cfg.about_tolerance_pp)
+                    if method == "default" and ind == "gdp" and not info["borrowed_from"].startswith("annual"):
+                        p = with_gravity(p, d, target, cfg)
                 thr = target["target_pct"]
                 if target["qualifier"] in qualifiers.RELATIVE and relative is not None:
                     thr = float(np.median(relative))
