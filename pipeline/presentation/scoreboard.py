@@ -99,6 +99,11 @@ def build(year: int, as_of: str, regions: list[str] | None = None, lang: str = "
     frames = [forecast_region(obs, targets, r, year, month, cfg, ["default"], annual_model) for r in regions]
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["region", "indicator"])
     cells = cells[cells.indicator.isin(MAIN_INDICATORS)].reset_index(drop=True)
+    from pipeline.presentation.briefing.model import provisional_keys
+
+    marked = provisional_keys(obs)
+    cells["provisional"] = [(r, i, p) in marked for r, i, p in
+                            zip(cells.region, cells.indicator, cells.get("latest_period", pd.Series(dtype=str)))]
     return Scoreboard(year, as_of, lang, regions, cells, cfg.on_track_p, cfg.at_risk_p)
 
 
@@ -218,6 +223,8 @@ def cell_html(row, lang: str) -> str:
     latest, period = _num(row.get("latest_ytd_pct")), row.get("latest_period")
     if latest is not None and isinstance(period, str) and period:
         text = t("scoreboard.cell_latest", lang, value=pct1(latest), period=period)
+        if bool(row.get("provisional", False)):
+            text += t("briefing.col.provisional_mark", lang)
         lines.append(text)
         sub.append(text)
     else:  # said in the cell, not only on hover: a P(met) without a figure of the year rests on the annual model
@@ -272,6 +279,8 @@ def body_html(board: Scoreboard) -> str:
              t("scoreboard.note_p", lang, on_track=_g(round(100 * board.on_track_p)),
                at_risk=_g(round(100 * board.at_risk_p))),
              t("scoreboard.note_basis", lang, as_of=board.as_of)]
+    if "provisional" in board.cells and board.cells.provisional.astype(bool).any():
+        notes.append(t("briefing.provisional_note", lang))
     notes_html = "".join(f"<li>{_esc(n)}</li>" for n in notes)
     return (f"<h1>{_esc(title(board))}</h1>{summary_html(board)}{table_html(board)}"
             f'<div class="notes"><h2>{_esc(t("scoreboard.notes_title", lang))}</h2><ul>{notes_html}</ul></div>')

@@ -274,6 +274,23 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
     return b
 
 
+PROVISIONAL = "provisional:"  # a raw row's note opening so: read from secondary copies, not the publisher's own page
+
+
+def provisional_keys(obs: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(region, indicator, period) of the YTD growth figures whose raw row is marked provisional (its ``note``
+    starts with ``provisional:``): every page that shows one says so."""
+    if obs.empty or "note" not in obs:
+        return set()
+    o = obs[(obs.measure == "ytd_growth_pct") & obs.note.astype(str).str.startswith(PROVISIONAL)]
+    return set(zip(o.region, o.indicator, o.period))
+
+
+def provisional(b: Briefing, indicator: str, period) -> bool:
+    """Whether the briefing region's YTD figure for ``period`` is provisional."""
+    return isinstance(period, str) and (b.region, indicator, period) in provisional_keys(b.observations)
+
+
 def ytd_path(b: Briefing, indicator: str) -> pd.DataFrame:
     """The region's published YTD growth in the briefing year (first release preferred)."""
     s = history_from_observations(b.observations, b.region, indicator)
