@@ -93,7 +93,7 @@ def _inside_reports(path: Path) -> bool:
 
 def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
            out_dir: Path | None = None, progress=print, forecast_csv: Path | None = None,
-           observations_csv: Path | None = None) -> Path:
+           observations_csv: Path | None = None, calls_csv: Path | None = None) -> Path:
     """Execute the briefing notebook, then write briefing.ipynb, briefing.html and headline.json.
 
     The request is checked first (BriefingInputError, nothing written); ``out_dir`` defaults to
@@ -114,7 +114,8 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
             region=slug, as_of=as_of, previous_as_of=previous_as_of, lang=lang, headline_path=json_path.name,
             checkout=os.path.relpath(ROOT, out_dir.resolve()),
             forecast_csv=os.path.relpath(Path(forecast_csv).resolve(), ROOT) if forecast_csv else None,
-            observations_csv=os.path.relpath(Path(observations_csv).resolve(), ROOT) if observations_csv else None),
+            observations_csv=os.path.relpath(Path(observations_csv).resolve(), ROOT) if observations_csv else None,
+            calls_csv=os.path.relpath(Path(calls_csv).resolve(), ROOT) if calls_csv else None),
             kernel_name="python3", engine_name=inprocess.NAME, progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         raise BriefingError(f"briefing for {slug} as of {as_of} failed in cell {exc.exec_count}: "
@@ -214,7 +215,7 @@ def stage(key: str) -> int:
     ``translations:``: an entry's briefing in another language, in ``reports/REGION/AS_OF/LANG/``)."""
     from pipeline.errors import InputError
     from pipeline.model.forecast import FORECAST_DIR
-    from pipeline.paths import CUTS
+    from pipeline.paths import CUTS, PROCESSED
 
     try:
         briefings = entries()
@@ -230,15 +231,17 @@ def stage(key: str) -> int:
         return 2
     folder = folder or REPORTS / str(spec["region"]) / str(spec["as_of"])
     return _run(spec["region"], str(spec["as_of"]), spec.get("previous_as_of"), spec.get("lang", "zh"), folder,
-                FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv", CUTS / f"{of}.csv")
+                FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv", CUTS / f"{of}.csv",
+                PROCESSED / "ledger" / f"{of}.csv")
 
 
-def _run(region, as_of, previous_as_of, lang, out, forecast_csv=None, observations_csv=None) -> int:
+def _run(region, as_of, previous_as_of, lang, out, forecast_csv=None, observations_csv=None, calls_csv=None) -> int:
     try:
         validate_request(region, as_of, previous_as_of, lang)
         if out is not None and not _inside_reports(Path(out)):
             raise BriefingInputError(f"--out: {out} is outside {REPORTS}; briefings are written under reports/ only")
-        render(region, as_of, previous_as_of, lang, out, forecast_csv=forecast_csv, observations_csv=observations_csv)
+        render(region, as_of, previous_as_of, lang, out, forecast_csv=forecast_csv, observations_csv=observations_csv,
+               calls_csv=calls_csv)
     except BriefingInputError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2
