@@ -35,10 +35,39 @@ def imported_files(root: Path, path: Path, top: str = "pipeline") -> set[Path]:
             module = ".".join(base + ([node.module] if node.module else []))
             if module.split(".")[0] == top:
                 names |= {module} | {f"{module}.{a.name}" for a in node.names}
+    names |= lazy_exports(path, rel, top)
     files = set()
     for name in names:
         pieces = name.split(".")
         files |= {f for i in range(1, len(pieces) + 1) if (f := module_file(root, ".".join(pieces[:i])))}
+    return files
+
+
+def lazy_exports(path: Path, rel: Path, top: str) -> set[str]:
+    """A package ``__init__`` that resolves names lazily (``_EXPORTS = {name: submodule}`` and importlib) imports
+    those submodules as surely as an import statement would: a stage running it depends on them."""
+    if rel.name != "__init__":
+        return set()
+    package = ".".join(rel.parts[:-1])
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_EXPORTS" for t in node.targets)
+                and isinstance(node.value, ast.Dict) and package.split(".")[0] == top):
+            return {f"{package}.{v.value}" for v in node.value.values if isinstance(v, ast.Constant)}
+    return set()
+
+
+def notebook_imports(root: Path, notebook: Path) -> set[Path]:
+    """The pipeline files a notebook's code cells import (a stage running the notebook runs them)."""
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    files = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
+            for name in [node.module] + [f"{node.module}.{a.name}" for a in node.names]:
+                pieces = name.split(".")
+                files |= {f for i in range(1, len(pieces) + 1) if (f := module_file(root, ".".join(pieces[:i])))}
     return files
 
 
@@ -63,7 +92,11 @@ def stage_entry_files(root: Path, cmd: str) -> list[Path]:
 def undeclared(root: Path, stage: dict) -> list[str]:
     deps = [str(d) for d in stage.get("deps", [])]
     files = set()
-    for entry in stage_entry_files(root, stage["cmd"]):
+    entries = stage_entry_files(root, stage["cmd"])
+    for nb in deps:  # a notebook the stage runs: what its cells import
+        if nb.endswith(".ipynb") and (root / nb).exists():
+            entries += sorted(notebook_imports(root, root / nb))
+    for entry in entries:
         files |= closure(root, entry)
     rel = sorted(str(f.relative_to(root)) for f in files)
     return [f for f in rel if not any(f == d or f.startswith(d.rstrip("/") + "/") for d in deps)]

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.csvsafe import neutralise
-from pipeline.paths import PROCESSED, ROOT
+from pipeline.paths import PARAMS, PROCESSED, ROOT
 from pipeline.sources import data, qualifiers, registry
 
 LEDGER = ROOT / "ledger" / "calls.csv"
@@ -186,6 +186,91 @@ def briefing_calls(cfg, made_on: str, version: str) -> list[dict]:
     return rows
 
 
+# --- earlier calls on a page's targets (stage calls_cut@KEY, calls_cut_scoreboard) ---------------------------
+
+CUT = PROCESSED / "ledger"
+# What a page shows of an earlier call: no made_on or edition, so recording today's calls changes no cut.
+CUT_COLUMNS = ["kind", "region", "indicator", "as_of", "label", "data_through", "qualifier", "target_pct", "p_met",
+               "p_met_tolerant", "q50_pct"]
+
+
+def _latest(rows: list[dict], key: list[str]) -> list[dict]:
+    """The highest edition per key; a pending call (edition '') is newer than any recorded one."""
+    best = {}
+    for r in rows:
+        k, e = tuple(str(r[c]) for c in key), int(r["edition"]) if str(r["edition"]) else 10**9
+        if k not in best or e >= best[k][0]:
+            best[k] = (e, r)
+    return [r for _, r in best.values()]
+
+
+def calls_cut(ledger: pd.DataFrame, pending: list[dict], year: int, as_of: str, region: str | None = None,
+              today: list[dict] | None = None) -> pd.DataFrame:
+    """The earlier calls a page on ``region``'s (None: every region's) ``year`` targets as of ``as_of`` shows.
+
+    ``kind`` ``earlier``: the latest edition of each default call made as of an earlier month (per label: a
+    re-created call and a live one are both kept). ``kind`` ``same``: live calls for this very month that differ
+    from ``today`` (the page's own calls, as ``calls_from_forecast`` writes them): the page is a revision of those
+    (with ``today`` None, every live call of the month: the scoreboard compares its own numbers).
+    ``pending`` are the calls ``calls --record`` would add (the briefing entries' forecasts): counted as recorded
+    already, so recording them leaves the cut byte-identical and nothing downstream reruns.
+    """
+    rows = [r for r in ledger.to_dict("records") + list(pending)
+            if str(r["year"]) == str(year) and r["method"] == "default" and (region is None or r["region"] == region)
+            and str(r["as_of"]) <= as_of]
+    said = {(r["region"], r["indicator"]): tuple(str(r[c]) for c in SAYS) for r in (today or [])}
+    same = [r for r in rows if str(r["as_of"]) == as_of and r["label"] == "live"
+            and (today is None or said.get((r["region"], r["indicator"]), ()) != tuple(str(r[c]) for c in SAYS))]
+    key = ["label", "region", "indicator", "as_of"]
+    out = ([dict(r, kind="earlier") for r in _latest([r for r in rows if str(r["as_of"]) < as_of], key)]
+           + [dict(r, kind="same") for r in _latest(same, key)])
+    df = pd.DataFrame(out, columns=CUT_COLUMNS + ["edition"]).reindex(columns=CUT_COLUMNS).drop_duplicates()
+    return df.sort_values(["region", "indicator", "as_of", "label", "kind"], kind="stable").reset_index(drop=True)
+
+
+def _forecast_calls(path: Path, region: str) -> list[dict]:
+    if not path.exists():
+        return []
+    f = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    f["latest_period"] = f.latest_period.fillna("").astype(str)
+    f["region"] = region
+    return calls_from_forecast(f[f.method == "default"], label="live", made_on="", version="")
+
+
+def write_cut(key: str, ledger_path: Path = LEDGER, out_dir: Path = CUT) -> Path:
+    """Stage ``calls_cut@KEY`` (a briefings entry: its region, year and month, today = its forecast) or
+    ``calls_cut_scoreboard`` (KEY ``scoreboard``: every region, params.yaml ``scoreboard`` year and month)."""
+    from pipeline.errors import InputError
+    from pipeline.model.forecast.config import FORECAST_DIR, Config
+
+    cfg = Config.load()
+    pending = briefing_calls(cfg, "", "")
+    for r in pending:
+        r["edition"] = ""
+    try:
+        ledger = read_ledger(ledger_path)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if key == "scoreboard":  # the page compares its own numbers with the same month's calls
+        from pipeline import yamlio
+
+        sb = (yamlio.load_file(PARAMS) or {}).get("scoreboard") or {}
+        if not {"year", "as_of"} <= set(sb):
+            raise InputError(f"{PARAMS.name}: scoreboard needs year and as_of")
+        cut = calls_cut(ledger, pending, int(sb["year"]), str(sb["as_of"]))
+    else:
+        spec = cfg.briefings.get(key)
+        if spec is None:
+            raise InputError(f"{PARAMS.name}: no briefings entry {key!r}")
+        region, as_of = registry.resolve_region(str(spec["region"])), str(spec["as_of"])
+        today = _forecast_calls(FORECAST_DIR / region / f"{as_of}.csv", region)
+        cut = calls_cut(ledger, pending, int(as_of[:4]), as_of, region, today)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{key}.csv"
+    cut.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--region", help="a region as slug or name (湖南, hunan); default: all")
     parser.add_argument("--year", type=int, help="only calls on this year's targets")
@@ -195,15 +280,30 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, help="write the CSV here instead of standard output")
     parser.add_argument("--record", action="store_true",
                         help="append the calls of the current briefing entries to ledger/calls.csv (new editions only)")
+    parser.add_argument("--ledger", type=Path, default=None,
+                        help="the ledger to read (and with --record, append to); default ledger/calls.csv")
+    parser.add_argument("--cut", metavar="KEY", help="write data/processed/ledger/KEY.csv: the earlier calls the page of "
+                        "briefings entry KEY (or 'scoreboard') shows (DVC stages calls_cut@KEY, calls_cut_scoreboard)")
 
 
 def run(args) -> int:
     from pipeline.model.forecast.config import Config
 
+    ledger_path = args.ledger or LEDGER
+    if args.cut:
+        from pipeline.errors import InputError
+
+        try:
+            path = write_cut(args.cut, ledger_path)
+        except InputError as exc:
+            print(f"calls: {exc}", file=sys.stderr)
+            return 2
+        print(f"calls: wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
+        return 0
     if args.record:
         cfg = Config.load()
-        added = append(briefing_calls(cfg, dt.date.today().isoformat(), code_version()))
-        print(f"calls: {added} new calls or editions recorded in {LEDGER.relative_to(ROOT)}", file=sys.stderr)
+        added = append(briefing_calls(cfg, dt.date.today().isoformat(), code_version()), ledger_path)
+        print(f"calls: {added} new calls or editions recorded in {ledger_path}", file=sys.stderr)
         return 0
     try:
         region = registry.resolve_region(args.region) if args.region else None
@@ -212,7 +312,7 @@ def run(args) -> int:
         print(f"calls: {exc}", file=sys.stderr)
         return 2
     try:
-        ledger = read_ledger()
+        ledger = read_ledger(ledger_path)
     except ValueError as exc:
         print(f"calls: {exc}", file=sys.stderr)
         return 1

@@ -56,10 +56,12 @@ def required_path(latest_month: int, latest_ytd_pct: float, required_rest_pct: f
 
 
 def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, labels: dict,
-                 shares: pd.Series | None = None, tolerance_pp: float = 0.5, relative_pct: float | None = None):
+                 shares: pd.Series | None = None, tolerance_pp: float = 0.5, relative_pct: float | None = None,
+                 last_label: str | None = None):
     """YTD path so far, the forecast fan to December (80% and 50%), the target (and its band), the required path.
 
     Without a published figure in the year, the forecast (the annual model's distribution) is drawn at December.
+    ``last_label`` is written beside the last published point (a series not updated since, a provisional figure).
     ``labels`` holds the reader's-language words (keys as in ``briefing.chart`` of the catalogue).
     """
     if not path.empty:
@@ -96,6 +98,11 @@ def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, labels: 
         last = float(path.loc[path.month == latest_month, "ytd_growth_pct"].iloc[0])
         rp = required_path(latest_month, last, float(req), shares)
         ax.plot(rp.index, rp.values, ":", color="#b2182b", lw=1.6, label=labels["required"])
+    if last_label and latest_month is not None:
+        last = float(path.loc[path.month == latest_month, "ytd_growth_pct"].iloc[0])
+        ax.annotate(last_label, (latest_month, last), xytext=(0, 10), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=8, color="#b35806", zorder=4,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#b35806", "lw": 0.6, "alpha": 0.9})
     ax.set_xlim(0.5, 12.5)
     ax.set_xticks(range(1, 13))
     ax.set_xlabel(labels["month"])

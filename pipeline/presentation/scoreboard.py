@@ -50,6 +50,7 @@ class Scoreboard:
     cells: pd.DataFrame  # one row per region x main indicator with a target or a forecast
     on_track_p: float
     at_risk_p: float
+    calls: pd.DataFrame | None = None  # the tool's calls on these targets (evaluation.calls.calls_cut, every region)
 
 
 def regions_with_targets(targets: pd.DataFrame, year: int) -> list[str]:
@@ -85,7 +86,8 @@ def _check_as_of(year: int, as_of: str) -> tuple[int, int]:
 
 
 def build(year: int, as_of: str, regions: list[str] | None = None, lang: str = "zh",
-          obs: pd.DataFrame | None = None, targets: pd.DataFrame | None = None, cfg: Config | None = None) -> Scoreboard:
+          obs: pd.DataFrame | None = None, targets: pd.DataFrame | None = None, cfg: Config | None = None,
+          calls_csv: str | Path | None = None) -> Scoreboard:
     """Forecast every region's main targets (default method) as the data stood at ``as_of``."""
     if lang not in LANGS:
         raise ScoreboardError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
@@ -99,7 +101,57 @@ def build(year: int, as_of: str, regions: list[str] | None = None, lang: str = "
     frames = [forecast_region(obs, targets, r, year, month, cfg, ["default"], annual_model) for r in regions]
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["region", "indicator"])
     cells = cells[cells.indicator.isin(MAIN_INDICATORS)].reset_index(drop=True)
-    return Scoreboard(year, as_of, lang, regions, cells, cfg.on_track_p, cfg.at_risk_p)
+    from pipeline.presentation.briefing.model import provisional_keys
+
+    marked = provisional_keys(obs)
+    cells["provisional"] = [(r, i, p) in marked for r, i, p in
+                            zip(cells.region, cells.indicator, cells.get("latest_period", pd.Series(dtype=str)))]
+    from pipeline.evaluation import calls as ledger
+
+    earlier = (pd.read_csv(calls_csv, dtype=str, keep_default_na=False) if calls_csv
+               else ledger.calls_cut(ledger.read_ledger(), [], year, as_of))
+    return Scoreboard(year, as_of, lang, regions, cells, cfg.on_track_p, cfg.at_risk_p, earlier)
+
+
+def _call_p(r) -> float | None:
+    """A ledger call's P(met) in the reading the cells show (tolerant for 左右)."""
+    for c in ("p_met_tolerant", "p_met"):
+        v = pd.to_numeric(r.get(c), errors="coerce")
+        if not pd.isna(v):
+            return float(v)
+    return None
+
+
+def calls_html(board: Scoreboard) -> str:
+    """The revision notice (a cell differs from the call already recorded for this month) and the earlier calls."""
+    lang, calls = board.lang, board.calls
+    if calls is None or calls.empty:
+        return f"<h2>{_esc(t('scoreboard.calls_title', lang))}</h2><p>{_esc(t('scoreboard.calls_none', lang, year=board.year, as_of=board.as_of))}</p>"
+    calls = calls[calls.region.isin(board.regions) & calls.indicator.isin(MAIN_INDICATORS)]
+    cells = {(r["region"], r["indicator"]): r for r in board.cells.to_dict("records")}
+    changed = []
+    for r in calls[calls.kind == "same"].to_dict("records"):
+        cell, p0 = cells.get((r["region"], r["indicator"])), _call_p(r)
+        p1 = _num(cell.get("p_met")) if cell else None
+        if p0 is not None and p1 is not None and percent(p0) != percent(p1):
+            changed.append(t("scoreboard.revision_item", lang, region=region_label(r["region"], lang),
+                             indicator=indicator_label(r["indicator"], lang), p0=percent(p0), p1=percent(p1)))
+    sep = "；" if lang == "zh" else "; "
+    out = f"<p><strong>{_esc(t('scoreboard.revision', lang))}</strong> {_esc(sep.join(changed))}</p>" if changed else ""
+    out += f"<h2>{_esc(t('scoreboard.calls_title', lang))}</h2>"
+    earlier = calls[calls.kind == "earlier"]
+    if earlier.empty:
+        return out + f"<p>{_esc(t('scoreboard.calls_none', lang, year=board.year, as_of=board.as_of))}</p>"
+    rows = []
+    for (region, ind), g in earlier.groupby(["region", "indicator"], sort=False):
+        said = ", ".join(f"{a} {percent(_call_p(r))}" + (f" ({t('scoreboard.recreated', lang)})"
+                         if r["label"] == "recreated_frozen" else "")
+                         for a, r in zip(g.as_of, g.to_dict("records")) if _call_p(r) is not None)
+        rows.append(f"<tr><td>{_esc(region_label(region, lang))}</td><td>{_esc(indicator_label(ind, lang))}</td>"
+                    f"<td>{_esc(said)}</td></tr>")
+    return (out + f"<p>{_esc(t('scoreboard.calls_intro', lang))}</p><table class=\"calls\"><thead><tr>"
+            f"<th>{_esc(t('scoreboard.region', lang))}</th><th></th><th>{_esc(t('scoreboard.calls_col', lang))}</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 # --- numbers and words ----------------------------------------------------------------------------
@@ -218,6 +270,8 @@ def cell_html(row, lang: str) -> str:
     latest, period = _num(row.get("latest_ytd_pct")), row.get("latest_period")
     if latest is not None and isinstance(period, str) and period:
         text = t("scoreboard.cell_latest", lang, value=pct1(latest), period=period)
+        if bool(row.get("provisional", False)):
+            text += t("briefing.col.provisional_mark", lang)
         lines.append(text)
         sub.append(text)
     else:  # said in the cell, not only on hover: a P(met) without a figure of the year rests on the annual model
@@ -272,8 +326,10 @@ def body_html(board: Scoreboard) -> str:
              t("scoreboard.note_p", lang, on_track=_g(round(100 * board.on_track_p)),
                at_risk=_g(round(100 * board.at_risk_p))),
              t("scoreboard.note_basis", lang, as_of=board.as_of)]
+    if "provisional" in board.cells and board.cells.provisional.astype(bool).any():
+        notes.append(t("briefing.provisional_note", lang))
     notes_html = "".join(f"<li>{_esc(n)}</li>" for n in notes)
-    return (f"<h1>{_esc(title(board))}</h1>{summary_html(board)}{table_html(board)}"
+    return (f"<h1>{_esc(title(board))}</h1>{summary_html(board)}{table_html(board)}{calls_html(board)}"
             f'<div class="notes"><h2>{_esc(t("scoreboard.notes_title", lang))}</h2><ul>{notes_html}</ul></div>')
 
 
@@ -299,7 +355,7 @@ def write_outputs(board: Scoreboard, html_path: str | Path | None, metrics_path:
 # --- running the notebook -------------------------------------------------------------------------
 
 def render(year: int, as_of: str, regions: list[str] | None = None, lang: str = "zh", out_dir: Path | None = None,
-           progress=print) -> Path:
+           progress=print, calls_csv: Path | None = None) -> Path:
     """Execute the scoreboard notebook into ``out_dir``: scoreboard.ipynb, scoreboard.html, scoreboard_metrics.json."""
     year = int(year)
     _check_as_of(year, as_of)
@@ -319,7 +375,8 @@ def render(year: int, as_of: str, regions: list[str] | None = None, lang: str = 
         pm.execute_notebook(str(NOTEBOOK), str(nb_path), parameters=dict(
             year=year, as_of=as_of, regions=yaml.safe_dump(regions, default_flow_style=True).strip(),
             lang=lang, html_path="scoreboard.html", metrics_path="scoreboard_metrics.json",
-            checkout=os.path.relpath(ROOT, out_dir.resolve())),
+            checkout=os.path.relpath(ROOT, out_dir.resolve()),
+            calls_csv=os.path.relpath(Path(calls_csv).resolve(), ROOT) if calls_csv else None),
             kernel_name="python3", engine_name=inprocess.NAME, progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         if exc.ename == "ScoreboardError":
@@ -369,7 +426,9 @@ def run(args) -> int:
     try:
         if args.stage:
             spec = stage_params()
-            render(spec["year"], spec["as_of"], None, spec["lang"])
+            from pipeline.paths import PROCESSED
+
+            render(spec["year"], spec["as_of"], None, spec["lang"], calls_csv=PROCESSED / "ledger" / "scoreboard.csv")
             return 0
         if args.year is None or not args.as_of:
             print("scoreboard: give --year and --as-of (or --stage)", file=sys.stderr)

@@ -11,7 +11,7 @@ import io
 
 from pipeline.presentation import i18n
 from pipeline.presentation.briefing import text
-from pipeline.presentation.briefing.model import Briefing, cumulative_shares, indicator_path, ytd_path
+from pipeline.presentation.briefing.model import Briefing, cumulative_shares, indicator_path, provisional, ytd_path
 
 
 def labels(lang: str) -> dict:
@@ -35,6 +35,17 @@ def image_html(fig, alt: str) -> str:
     """A figure as an inline PNG <img> with alt text (readable in JupyterLab and in the HTML)."""
     return (f'<img src="data:image/png;base64,{base64.b64encode(png(fig)).decode()}" '
             f'alt="{html.escape(alt, quote=True)}"/>')
+
+
+def last_label(b: Briefing, r) -> str | None:
+    """What the chart writes at the last published point: the series stopped short of the as-of month
+    ("最新数据截至2026年1-5月"), and/or the figure is provisional; None when neither."""
+    parts = []
+    if text.stale_period(b, r):
+        parts.append(i18n.t("briefing.chart.stale", b.lang, period=text.fmt.span_text(r.latest_period, b.lang)))
+    if provisional(b, r.indicator, r.latest_period):
+        parts.append(i18n.t("briefing.chart.provisional", b.lang))
+    return text.COMMA[b.lang].join(parts) or None
 
 
 def target_figures(b: Briefing) -> list[tuple[object, str]]:
@@ -64,7 +75,7 @@ def target_figures(b: Briefing) -> list[tuple[object, str]]:
         else:
             fig, ax = plt.subplots(figsize=(6.4, 3.6))
         target_chart(ax, path, r.to_dict(), title=title, labels=lab, shares=cumulative_shares(b, r.indicator),
-                     tolerance_pp=b.cfg.about_tolerance_pp, relative_pct=relative)
+                     tolerance_pp=b.cfg.about_tolerance_pp, relative_pct=relative, last_label=last_label(b, r))
         fig.tight_layout()
         out.append((fig, title))
     return out

@@ -48,6 +48,7 @@ class Briefing:
     reliability: dict = field(default_factory=dict)   # indicator -> how often probabilities like this one came true
     target_record: dict = field(default_factory=dict)  # indicator -> the model's record on the national target itself
     set_aside: pd.DataFrame | None = None            # figures of unclear scope, not used
+    calls: pd.DataFrame | None = None                # the tool's earlier calls on these targets (evaluation.calls.calls_cut)
 
 
 def validate_request(region: str, as_of: str, previous_as_of: str | None, lang: str) -> tuple[str, int, int]:
@@ -232,9 +233,11 @@ def anchored_record(path: Path = ANNUAL_METRICS) -> dict | None:
 
 
 def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
-          forecast_csv: str | Path | None = None, observations_csv: str | Path | None = None) -> Briefing:
+          forecast_csv: str | Path | None = None, observations_csv: str | Path | None = None,
+          calls_csv: str | Path | None = None) -> Briefing:
     """Everything the briefing shows; ``forecast_csv`` is the forecast stage's output for this entry, if any, and
-    ``observations_csv`` the entry's cut of the observations (the stage passes both; None: the whole table)."""
+    ``observations_csv`` the entry's cut of the observations (the stage passes both; None: the whole table) and
+    ``calls_csv`` the entry's cut of the ledger (stage ``calls_cut``; None: read from ``ledger/calls.csv``)."""
     from pipeline.model.track_record import current_record
 
     region, year, month = validate_request(region, as_of, previous_as_of, lang)
@@ -271,7 +274,37 @@ def build(region: str, as_of: str, previous_as_of: str | None = None, lang: str 
             b.annual_trust[r.indicator] = {"mode": mode, "record": record_}
     set_aside = obs[(obs.region == region) & (obs.year == year) & obs.indicator.str.endswith("_unclear")]
     b.set_aside = set_aside.reset_index(drop=True)
+    b.calls = earlier_calls(b, calls_csv)
     return b
+
+
+def earlier_calls(b: Briefing, calls_csv: str | Path | None = None) -> pd.DataFrame:
+    """The stage's cut of the ledger, or (a run by hand) the same cut made from ``ledger/calls.csv`` now."""
+    from pipeline.evaluation import calls
+
+    if calls_csv is not None:
+        return pd.read_csv(calls_csv, dtype=str, keep_default_na=False)
+    f = b.forecast.assign(region=b.region, year=b.year, as_of=b.as_of, method="default")
+    f["latest_period"] = f.latest_period.fillna("").astype(str) if "latest_period" in f else ""
+    today = calls.calls_from_forecast(f, label="live", made_on="", version="")
+    return calls.calls_cut(calls.read_ledger(), [], b.year, b.as_of, b.region, today)
+
+
+PROVISIONAL = "provisional:"  # a raw row's note opening so: read from secondary copies, not the publisher's own page
+
+
+def provisional_keys(obs: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(region, indicator, period) of the YTD growth figures whose raw row is marked provisional (its ``note``
+    starts with ``provisional:``): every page that shows one says so."""
+    if obs.empty or "note" not in obs:
+        return set()
+    o = obs[(obs.measure == "ytd_growth_pct") & obs.note.astype(str).str.startswith(PROVISIONAL)]
+    return set(zip(o.region, o.indicator, o.period))
+
+
+def provisional(b: Briefing, indicator: str, period) -> bool:
+    """Whether the briefing region's YTD figure for ``period`` is provisional."""
+    return isinstance(period, str) and (b.region, indicator, period) in provisional_keys(b.observations)
 
 
 def ytd_path(b: Briefing, indicator: str) -> pd.DataFrame:

@@ -93,7 +93,7 @@ def _inside_reports(path: Path) -> bool:
 
 def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str = "zh",
            out_dir: Path | None = None, progress=print, forecast_csv: Path | None = None,
-           observations_csv: Path | None = None) -> Path:
+           observations_csv: Path | None = None, calls_csv: Path | None = None) -> Path:
     """Execute the briefing notebook, then write briefing.ipynb, briefing.html and headline.json.
 
     The request is checked first (BriefingInputError, nothing written); ``out_dir`` defaults to
@@ -114,7 +114,8 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
             region=slug, as_of=as_of, previous_as_of=previous_as_of, lang=lang, headline_path=json_path.name,
             checkout=os.path.relpath(ROOT, out_dir.resolve()),
             forecast_csv=os.path.relpath(Path(forecast_csv).resolve(), ROOT) if forecast_csv else None,
-            observations_csv=os.path.relpath(Path(observations_csv).resolve(), ROOT) if observations_csv else None),
+            observations_csv=os.path.relpath(Path(observations_csv).resolve(), ROOT) if observations_csv else None,
+            calls_csv=os.path.relpath(Path(calls_csv).resolve(), ROOT) if calls_csv else None),
             kernel_name="python3", engine_name=inprocess.NAME, progress_bar=False, cwd=str(out_dir))
     except pm.PapermillExecutionError as exc:
         raise BriefingError(f"briefing for {slug} as of {as_of} failed in cell {exc.exec_count}: "
@@ -170,27 +171,77 @@ def entries(path: Path = PARAMS) -> dict[str, dict]:
     return Config.load(path).briefings
 
 
+def translations(path: Path = PARAMS, briefings: dict | None = None) -> dict[str, dict]:
+    """params.yaml ``translations``: KEY -> {of, region, as_of, previous_as_of?, lang}: the briefing of the
+    ``briefings`` entry ``of`` in another language, from that entry's cut and forecast, written to
+    ``reports/REGION/AS_OF/LANG/``. Each mistake is one line naming params.yaml and the key (InputError)."""
+    from pipeline import yamlio
+    from pipeline.errors import InputError
+
+    raw = ((yamlio.load_file(path) if path.exists() else {}) or {}).get("translations")
+    if raw is None:
+        return {}
+    name = Path(path).name
+    if not isinstance(raw, dict):
+        raise InputError(f"{name}: translations must be a mapping of KEY: {{of, region, as_of, lang, ...}}")
+    briefings = entries(path) if briefings is None else briefings
+    out = {}
+    for key, entry in raw.items():
+        where = f"{name}: translations.{key}"
+        if not isinstance(entry, dict) or not {"of", "region", "as_of", "lang"} <= set(entry):
+            raise InputError(f"{where} needs of, region, as_of and lang")
+        unknown = set(entry) - {"of", "region", "as_of", "previous_as_of", "lang"}
+        if unknown:
+            raise InputError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+        if str(key) in briefings:
+            raise InputError(f"{where}: the key is already a briefings entry; give the translation its own key")
+        of = briefings.get(str(entry["of"]))
+        if of is None:
+            raise InputError(f"{where}: of: no briefings entry {entry['of']!r}")
+        for field in ("region", "as_of", "previous_as_of"):
+            if str(entry.get(field)) != str(of.get(field)):
+                raise InputError(f"{where}: {field} must be {of.get(field)!r}, as in briefings.{entry['of']} "
+                                 f"(its forecast is the one translated)")
+        if entry["lang"] not in i18n.LANGS:
+            raise InputError(f"{where}: lang: {entry['lang']!r} is not one of {', '.join(i18n.LANGS)}")
+        if entry["lang"] == of.get("lang", "zh"):
+            raise InputError(f"{where}: lang: {entry['lang']!r} is already the language of briefings.{entry['of']}")
+        out[str(key)] = dict(entry)
+    return out
+
+
 def stage(key: str) -> int:
-    """DVC stage ``briefing@KEY``: one entry of ``briefings:`` in params.yaml."""
+    """DVC stage ``briefing@KEY`` (an entry of ``briefings:`` in params.yaml) or ``translation@KEY`` (an entry of
+    ``translations:``: an entry's briefing in another language, in ``reports/REGION/AS_OF/LANG/``)."""
+    from pipeline.errors import InputError
     from pipeline.model.forecast import FORECAST_DIR
+    from pipeline.paths import CUTS, PROCESSED
 
-    spec = entries().get(key)
-    if spec is None:
-        print(f"briefing: no entry {key!r} under briefings in params.yaml", file=sys.stderr)
+    try:
+        briefings = entries()
+        spec, of, folder = briefings.get(key), key, None
+        if spec is None:
+            spec = translations(PARAMS, briefings).get(key)
+            if spec is None:
+                raise InputError(f"{PARAMS.name}: no entry {key!r} under briefings or translations")
+            of = str(spec["of"])
+            folder = REPORTS / str(spec["region"]) / str(spec["as_of"]) / str(spec["lang"])
+    except InputError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
         return 2
-    folder = REPORTS / str(spec["region"]) / str(spec["as_of"])
-    from pipeline.paths import CUTS
-
+    folder = folder or REPORTS / str(spec["region"]) / str(spec["as_of"])
     return _run(spec["region"], str(spec["as_of"]), spec.get("previous_as_of"), spec.get("lang", "zh"), folder,
-                FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv", CUTS / f"{key}.csv")
+                FORECAST_DIR / str(spec["region"]) / f"{spec['as_of']}.csv", CUTS / f"{of}.csv",
+                PROCESSED / "ledger" / f"{of}.csv")
 
 
-def _run(region, as_of, previous_as_of, lang, out, forecast_csv=None, observations_csv=None) -> int:
+def _run(region, as_of, previous_as_of, lang, out, forecast_csv=None, observations_csv=None, calls_csv=None) -> int:
     try:
         validate_request(region, as_of, previous_as_of, lang)
         if out is not None and not _inside_reports(Path(out)):
             raise BriefingInputError(f"--out: {out} is outside {REPORTS}; briefings are written under reports/ only")
-        render(region, as_of, previous_as_of, lang, out, forecast_csv=forecast_csv, observations_csv=observations_csv)
+        render(region, as_of, previous_as_of, lang, out, forecast_csv=forecast_csv, observations_csv=observations_csv,
+               calls_csv=calls_csv)
     except BriefingInputError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.presentation import i18n
 from pipeline.sources import registry
 from pipeline.presentation.briefing import fmt
-from pipeline.presentation.briefing.model import Briefing, indicator_path
+from pipeline.presentation.briefing.model import PROVISIONAL, Briefing, indicator_path, provisional
 
 from pipeline.presentation.briefing.words import (COMMA, SEP, STOP, indicator_name, region_name,  # noqa: F401
                                                  short_indicator, t, target_wording, title)
@@ -62,12 +62,13 @@ def verdict(b: Briefing, r) -> str:
             SEP[lang] + t(b, "briefing.verdict.set_aside") if aside else "") + STOP[lang]
     if _final(r):
         if not _has_target(r):
-            return t(b, "briefing.verdict.final_no_target", indicator=ind, latest=fmt.pct(r.latest_ytd_pct)) + STOP[lang]
+            return (t(b, "briefing.verdict.final_no_target", indicator=ind, latest=fmt.pct(r.latest_ytd_pct))
+                    + _provisional(b, r) + STOP[lang])
         met = "met" if (r.p_met or 0) >= 0.5 else "missed"
         return t(b, f"briefing.verdict.final_{met}", indicator=ind, latest=fmt.pct(r.latest_ytd_pct),
-                 wording=wording) + STOP[lang]
+                 wording=wording) + _provisional(b, r) + STOP[lang]
     if not _has_target(r):
-        return t(b, "briefing.verdict.no_target", indicator=ind, median=fmt.pct(r.q50_pct)) + STOP[lang]
+        return t(b, "briefing.verdict.no_target", indicator=ind, median=fmt.pct(r.q50_pct)) + _provisional(b, r) + STOP[lang]
     key = "annual" if fmt.missing(r.latest_ytd_pct) else "forecast"
     if key == "annual" and "annual:last_outcome" in str(r.borrowed_from):
         key = "annual_last_outcome"
@@ -85,7 +86,14 @@ def verdict(b: Briefing, r) -> str:
         text += SEP[lang] + t(b, "briefing.verdict.required", req=fmt.pct(r.required_rest_pct))
     if stale_period(b, r):
         text += t(b, "briefing.verdict.stale", period=fmt.span_text(r.latest_period, lang))
-    return text + STOP[lang]
+    return text + _provisional(b, r) + STOP[lang]
+
+
+def _provisional(b: Briefing, r) -> str:
+    """'; the latest figure (Jan-Aug 2026) is provisional ...' when it is, else ''."""
+    if not provisional(b, r.indicator, r.latest_period):
+        return ""
+    return SEP[b.lang] + t(b, "briefing.verdict.provisional", period=fmt.span_text(r.latest_period, b.lang))
 
 
 def verdicts(b: Briefing) -> str:
@@ -159,7 +167,8 @@ def headline(b: Briefing) -> pd.DataFrame:
         rows.append({
             t(b, "briefing.col.indicator"): indicator_name(r.indicator, b),
             t(b, "briefing.col.target"): target_wording(r, b.lang),
-            t(b, "briefing.col.latest"): fmt.pct(r.latest_ytd_pct),
+            t(b, "briefing.col.latest"): fmt.pct(r.latest_ytd_pct) + (
+                t(b, "briefing.col.provisional_mark") if provisional(b, r.indicator, r.latest_period) else ""),
             t(b, "briefing.col.period"): fmt.span_text(r.latest_period, b.lang) + (
                 t(b, "briefing.col.stale_mark") if stale_period(b, r) else ""),
             t(b, "briefing.col.required"): fmt.pct(r.required_rest_pct),
@@ -181,7 +190,10 @@ def headline_html(b: Briefing) -> str:
     if table.empty:
         return f"<p>{html.escape(t(b, 'briefing.nothing'))}</p>"
     colours = [STATUS_COLOURS.get(s, "") for s in table.pop("_status")]
-    return _table(table, "headline", colours, t(b, "briefing.col.status"))
+    mark = t(b, "briefing.col.provisional_mark")
+    note = (f'<p class="footnote"><small>{html.escape(t(b, "briefing.provisional_note", mark=mark.strip()))}</small></p>'
+            if table[t(b, "briefing.col.latest")].str.endswith(mark).any() else "")
+    return _table(table, "headline", colours, t(b, "briefing.col.status")) + note
 
 
 def path_table_html(b: Briefing) -> str:
@@ -434,7 +446,9 @@ def sources(b: Briefing) -> pd.DataFrame:
     for r in shown.itertuples():
         rows.append({"kind": t(b, "briefing.kind.figure"), "ind": indicator_name(r.indicator, b),
                      "period": fmt.span_text(r.period, b.lang), "value": fmt.pct(r.value),
-                     "vintage": t(b, f"vintage.{r.vintage}"), "publisher": publisher(r.source, b.lang),
+                     "vintage": t(b, f"vintage.{r.vintage}") + (t(b, "briefing.col.provisional_mark") if
+                                                                str(r.note).startswith(PROVISIONAL) else ""),
+                     "publisher": publisher(r.source, b.lang),
                      "page": page(r.source)})
     df = pd.DataFrame(rows, columns=["kind", "ind", "period", "value", "vintage", "publisher", "page"])
     return df.rename(columns={c: t(b, f"briefing.col.src_{c}") for c in df.columns})
