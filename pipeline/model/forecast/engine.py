@@ -178,7 +178,8 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
     base_methods = [m for m in methods if m != "default"]
     weights, combine_method, spread_scale = cfg.choice_for(indicator)
     if "default" in methods:
-        base_methods = sorted(set(base_methods) | {m for m, w in weights.items() if w > 0})
+        # empirical drift too: the fallback when the chosen methods lack history (recent drift needs 3 years from 2005)
+        base_methods = sorted(set(base_methods) | {m for m, w in weights.items() if w > 0} | {"empirical_drift"})
     for method in base_methods:
         if method == "bridge" and (indicator != "gdp" or src != region):
             continue
