@@ -63,7 +63,7 @@ def test_method_all_gives_a_row_per_method(tmp_path):
     out = tmp_path / "f.csv"
     assert cli("--as-of", "2024-09", "--region", "xiangjiang", "--method", "all", "--out", out).returncode == 0
     df = pd.read_csv(out)
-    assert set(df[df.indicator == "industrial_va"].method) == {"carry_forward", "empirical_drift", "state_space", "default"}
+    assert set(df[df.indicator == "industrial_va"].method) == {"carry_forward", "empirical_drift", "recent_drift", "state_space", "default"}
     assert set(df[df.indicator == "gdp"].method) >= {"carry_forward", "bridge", "default"}
 
 

@@ -195,7 +195,7 @@ def test_page_renders_in_headless_chromium(tmp_path, board_zh):
     profile = str(tmp_path / "profile")
     dom = _headless(exe, profile, "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
-    body = dom.stdout.split("<tbody>")[-1].split("</tbody>")[0]
+    body = dom.stdout.split("<tbody>")[1].split("</tbody>")[0]  # the first table: the scoreboard (earlier calls follow)
     assert body.count("<tr>") == 3
     assert "湖南省" in dom.stdout and "长沙市" in dom.stdout
     shot = tmp_path / "shot.png"
@@ -261,5 +261,5 @@ def test_clicking_a_column_heading_sorts_the_rows_in_headless_chromium(tmp_path,
     page.write_text(sb.page_html(board_zh).replace("</body>", f"<script>{click}</script></body>"), encoding="utf-8")
     dom = _headless(exe, str(tmp_path / "profile"), "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
-    body = dom.stdout.split("<tbody>")[-1].split("</tbody>")[0]
+    body = dom.stdout.split("<tbody>")[1].split("</tbody>")[0]  # the first table: the scoreboard (earlier calls follow)
     assert re.findall(r'<td class="region" data-v="([^"]+)"', body) == expected
