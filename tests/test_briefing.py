@@ -336,3 +336,16 @@ def test_target_record_at_counts_earlier_ordinary_years_of_the_real_target_at_th
     assert model.target_record_at("gdp", 9, 2015, path, shock_years=[2020]) is None  # four earlier years only
     assert model.target_record_at("retail_sales", 9, 2024, path, shock_years=[2020]) is None  # no target rows
     assert model.target_record_at("gdp", 9, 2024, tmp_path / "missing.csv") is None
+
+
+def test_the_path_keeps_the_forecast_rounding():
+    """The path's months are rounded as the forecast table is (``round_frame``, four places, half to even), so the
+    path ends at the forecast's own figure: 0.96075 is 0.9608 in the forecast CSV and must not print as 0.9607."""
+    import inspect
+
+    from pipeline.model.forecast import realtime
+
+    f = pd.DataFrame({"indicator": ["gdp"], "p_met": [0.96075], "q50_pct": [5.04996]})
+    out = realtime.round_frame(f)
+    assert out.p_met.iloc[0] == 0.9608 and out.q50_pct.iloc[0] == 5.05
+    assert inspect.getsource(realtime.real_time_path).count("round_frame(forecast_region(") == 2  # both calls

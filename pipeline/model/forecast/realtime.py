@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline.sources import data
 from pipeline.model.forecast.config import Config
-from pipeline.model.forecast.engine import forecast_region
+from pipeline.model.forecast.engine import forecast_region, round_frame
 
 PATH_COLUMNS = ["p_met", "p_met_tolerant", "q10_pct", "q50_pct", "q90_pct", "latest_period", "latest_ytd_pct"]
 
@@ -33,8 +33,8 @@ def real_time_path(obs_all: pd.DataFrame, targets: pd.DataFrame, region: str, ye
     """
     frames = {}
     for m in range(1, month + 1):
-        f = forecast_region(data.cut_as_of(obs_all, year, m), targets, region, year, m, cfg, ["default"])
-        frames[m] = f.set_index("indicator")
+        cut = data.cut_as_of(obs_all, year, m)  # rounded as the forecast table is: the path ends at its figure
+        frames[m] = round_frame(forecast_region(cut, targets, region, year, m, cfg, ["default"])).set_index("indicator")
     path = pd.concat([f[PATH_COLUMNS].assign(month=m) for m, f in frames.items()]).reset_index()
     path = path[["indicator", "month", *PATH_COLUMNS]]
     steps = []
@@ -44,7 +44,7 @@ def real_time_path(obs_all: pd.DataFrame, targets: pd.DataFrame, region: str, ye
         mid = None
         if m in split_months and not own.empty:
             cut = pd.concat([data.cut_as_of(obs_all, year, m - 1), own], ignore_index=True)
-            mid = forecast_region(cut, targets, region, year, m, cfg, ["default"]).set_index("indicator")
+            mid = round_frame(forecast_region(cut, targets, region, year, m, cfg, ["default"])).set_index("indicator")
         for ind in after.index:
             p1 = after.at[ind, "p_met"]
             p0 = before.at[ind, "p_met"] if ind in before.index else math.nan
