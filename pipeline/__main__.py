@@ -21,6 +21,7 @@ COMMANDS = {
     "briefing": ("pipeline.presentation.briefing", "run one briefing notebook outside DVC"),
     "scoreboard": ("pipeline.presentation.scoreboard", "one page with P(met) of every region's main targets in a year"),
     "track-record": ("pipeline.model.track_record", "a region's record against its targets"),
+    "html": ("pipeline.presentation.notebook_html", "an executed notebook as an offline page that reads without CJK fonts"),
     "calls": ("pipeline.evaluation.calls", "the tool's own past calls (ledger/calls.csv) scored against the outcomes"),
 }
 

@@ -182,6 +182,7 @@ def test_no_code_and_no_errors_or_warnings_in_the_html(rendered):
         assert "from pipeline" not in html and "build(" not in html and "python -m" not in html
         assert "Traceback" not in html and "Warning" not in html
         assert not re.search(r'<script[^>]*src="https?://', html)  # nothing fetched from the network
+        assert "https://cdn" not in html  # nor imported by a script (nbconvert's mermaid module)
 
 
 @pytest.mark.integration

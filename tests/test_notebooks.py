@@ -50,6 +50,10 @@ def test_notebook_runs_without_glyph_warnings(tmp_path, name, params, images):
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= images
     assert glyph_warnings(nb) == []
+    from pipeline.presentation.notebook_html import page
+
+    html = page(nb)  # `python -m pipeline html`: offline, its Chinese in an embedded font
+    assert "https://cdn" not in html and ("@font-face" in html) == bool(re.search("[\u4e00-\u9fff]", html))
 
 
 @pytest.mark.integration

@@ -136,11 +136,14 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
 
 
 def offline(body: str) -> str:
-    """Drop the script tags nbconvert's template points at a CDN (require.js, MathJax): the page has no widgets
-    and no formulas, and must open with no network at all."""
+    """Drop the scripts nbconvert's template points at a CDN: require.js and MathJax by ``src``, and the module
+    that imports mermaid from cdnjs when a page has a diagram. The pages have no widgets, formulas or diagrams,
+    and must open with no network at all."""
     import re
 
-    return re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
+    body = re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
+    return re.sub(r'<script type="module">(?:(?!</script>).)*?import\("https?://(?:(?!</script>).)*</script>\s*',
+                  "", body, flags=re.S)
 
 
 def _set_title(body: str, nb) -> str:
