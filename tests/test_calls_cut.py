@@ -71,10 +71,10 @@ def _briefing(lang, cut):
 def test_a_changed_call_is_announced_as_a_revision(tmp_path):
     cut = _cut(_ledger(tmp_path, [FROZEN_06, LIVE_08_OLD]))
     assert earlier.revision_md(_briefing("zh", cut)) == (
-        "**本期为修订版**：国内生产总值完成目标的概率较上一版由68%变为67%（全年预测中位数由4.6%变为4.6%）。")
+        "**本期为修订版**：国内生产总值完成目标的概率较上一版由68%变为67%（全年预测中位数仍为4.6%）。")
     assert earlier.revision_md(_briefing("en", cut)) == (
         "**This is a revised edition**: the chance of meeting the GDP target changed from 68% in the previous "
-        "edition to 67% (full-year median from 4.6% to 4.6%).")
+        "edition to 67% (full-year median unchanged at 4.6%).")
 
 
 def test_an_unchanged_call_is_no_revision_and_the_table_lists_earlier_calls(tmp_path):

@@ -36,9 +36,10 @@ def revision_md(b: Briefing) -> str:
         if prev.empty or fmt.missing(r.p_met):
             continue
         p = prev.iloc[-1]
-        parts.append(t(b, "briefing.calls.revised_item", indicator=short_indicator(r.indicator, b),
-                       p0=fmt.prob(_p(p)), p1=fmt.prob(r.p_met), m0=fmt.pct(pd.to_numeric(p.q50_pct, errors="coerce")),
-                       m1=fmt.pct(r.q50_pct)))
+        m0, m1 = fmt.pct(pd.to_numeric(p.q50_pct, errors="coerce")), fmt.pct(r.q50_pct)
+        key = "revised_item" if m0 != m1 else "revised_item_same_median"  # not "from 4.6% to 4.6%"
+        parts.append(t(b, f"briefing.calls.{key}", indicator=short_indicator(r.indicator, b),
+                       p0=fmt.prob(_p(p)), p1=fmt.prob(r.p_met), m0=m0, m1=m1))
     if not parts:
         return ""
     return f"**{t(b, 'briefing.calls.revision')}**{t(b, 'briefing.colon')}{SEP[b.lang].join(parts)}{STOP[b.lang]}"
