@@ -103,12 +103,7 @@ def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, labels: 
         ax.annotate(last_label, (latest_month, last), xytext=(0, 10), textcoords="offset points", ha="center",
                     va="bottom", fontsize=8, color="#b35806", zorder=4,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#b35806", "lw": 0.6, "alpha": 0.9})
-    ax.set_xlim(0.5, 12.5)
-    ax.set_xticks(range(1, 13))
-    ax.set_xlabel(labels["month"])
-    ax.set_ylabel(labels["ytd"])
-    ax.set_title(title, fontsize=10)
-    ax.grid(alpha=0.3)
+    _month_axis(ax, labels["month"], labels["ytd"], title)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="best")
     return ax
@@ -129,13 +124,18 @@ def odds_chart(ax, path: pd.DataFrame, *, title: str, labels: dict):
         ax.annotate(f"{round(100 * v):d}", (m, 100 * v), textcoords="offset points", xytext=(0, 5), ha="center",
                     fontsize=7)
     ax.set_ylim(-5, 110)
+    _month_axis(ax, labels["as_of_month"], labels["p_met"], title)
+    return ax
+
+
+def _month_axis(ax, xlabel: str, ylabel: str, title: str) -> None:
+    """Months 1-12 along the bottom, the labels and title, a light grid: both charts of a target share it."""
     ax.set_xlim(0.5, 12.5)
     ax.set_xticks(range(1, 13))
-    ax.set_xlabel(labels["as_of_month"])
-    ax.set_ylabel(labels["p_met"])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    return ax
 
 
 def record_chart(ax, record: pd.DataFrame, *, title: str, labels: dict):

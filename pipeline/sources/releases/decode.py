@@ -103,12 +103,7 @@ def read_text(path: str | Path) -> str:
         raise ReleaseError(path, "dangling symbolic link")
     if not p.exists():
         raise ReleaseError(path, "no such file")
-    if p.is_dir():
-        raise ReleaseError(path, "is a directory, not a release file")
-    try:
-        raw = safeio.read_bytes(p, "text")
-    except safeio.FileRefused as exc:
-        raise ReleaseError(path, exc.reason) from None
+    raw = _guarded_bytes(p, "text", "release file")
     if not raw.strip():
         raise ReleaseError(path, "empty file: expected the text of a release")
     text = html_text(raw, path) if p.suffix.lower() in HTML_SUFFIXES else decode(raw, path)
@@ -116,6 +111,16 @@ def read_text(path: str | Path) -> str:
     if not text.strip():
         raise ReleaseError(path, "no text in the file")
     return text
+
+
+def _guarded_bytes(path: Path, kind: str, what: str) -> bytes:
+    """The file's bytes through the guarded reader (``kind`` its size limit); ReleaseError naming it otherwise."""
+    if path.is_dir():
+        raise ReleaseError(path, f"is a directory, not a {what}")
+    try:
+        return safeio.read_bytes(path, kind)
+    except safeio.FileRefused as exc:
+        raise ReleaseError(path, exc.reason) from None
 
 
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -132,12 +137,7 @@ def read_sidecar(path: str | Path) -> dict:
     side = Path(str(path) + SIDECAR_SUFFIX)
     if not side.exists() and not side.is_symlink():
         return {}
-    if side.is_dir():
-        raise ReleaseError(side, "is a directory, not a sidecar file")
-    try:
-        raw = safeio.read_bytes(side, "sidecar")
-    except safeio.FileRefused as exc:
-        raise ReleaseError(side, exc.reason) from None
+    raw = _guarded_bytes(side, "sidecar", "sidecar file")
     try:
         text = raw.decode("utf-8-sig")
         data = yamlio.load(text, str(side))  # no tags, anchors, aliases or deep nesting
