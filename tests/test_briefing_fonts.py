@@ -31,7 +31,7 @@ def test_a_page_without_chinese_is_left_as_it_is():
 
 def test_pages_fetch_nothing_from_the_network():
     """nbconvert's template loads require.js and MathJax from a CDN; the briefing drops both and keeps its own."""
-    from pipeline.presentation.briefing.runner import offline
+    from pipeline.presentation.notebook_html import offline
 
     page = ('<head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>\n'
             '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX"> </script>\n'

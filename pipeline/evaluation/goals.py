@@ -11,13 +11,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.evaluation import scoring
-from pipeline.evaluation.metrics import MONTHLY_INDICATORS, common_cases, long_probabilities, metrics_table
+from pipeline.evaluation.metrics import (MONTHLY_INDICATORS, _r, common_cases, long_probabilities, metrics_table,
+                                         rmse_ratios)
 
 BASELINES = ("carry_forward", "empirical_drift")
-
-
-def _r(x) -> float | None:
-    return None if x is None or not np.isfinite(x) else round(float(x), 4)
 
 
 def _brier(long: pd.DataFrame, method: str) -> float:
@@ -33,10 +30,8 @@ def _block(frame: pd.DataFrame, method: str) -> dict:
     own = long[long.method == method]
     calib = {ind: _r(g.p_met.mean() - g.met.mean()) for ind, g in own.groupby("indicator")}
     rel = scoring.reliability_table(own.p_met, own.met) if len(own) else pd.DataFrame(columns=["n", "gap"])
-    monthly = frame[frame.indicator.isin(MONTHLY_INDICATORS)]
-    t = metrics_table(monthly, ["indicator", "method"]).set_index(["indicator", "method"])
-    ratios = {ind: _r(t.loc[(ind, method), "rmse"] / t.loc[(ind, "carry_forward"), "rmse"])
-              for ind in MONTHLY_INDICATORS if (ind, method) in t.index and (ind, "carry_forward") in t.index}
+    ratios = {ind: _r(v) for ind, v in
+              rmse_ratios(frame[frame.indicator.isin(MONTHLY_INDICATORS)], method, "carry_forward").items()}
     cov = metrics_table(frame[frame.method == method], ["method"])
     b = {m: _brier(long, m) for m in (method, *BASELINES)}
     br = {m: _brier(real, m) for m in (method, *BASELINES)}

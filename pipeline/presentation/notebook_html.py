@@ -11,16 +11,47 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.presentation.briefing.fonts import embed_cjk_font
-from pipeline.presentation.briefing.runner import offline
 
 
-def page(nb, with_code: bool = False) -> str:
-    """The notebook node as one offline HTML page with its Chinese characters in an embedded font."""
+def page(nb, with_code: bool = False, with_markdown: bool = True, title: bool = False) -> str:
+    """The notebook node as one offline HTML page with its Chinese characters in an embedded font (the briefing
+    pages too: no markdown cells, the title from the notebook's heading)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=not with_code, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(exclude_input=not with_code, exclude_markdown=not with_markdown,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    return embed_cjk_font(offline(body))
+    return embed_cjk_font(offline(_set_title(body, nb) if title else body))
+
+
+def offline(body: str) -> str:
+    """Drop the scripts nbconvert's template points at a CDN: require.js and MathJax by ``src``, and the module
+    that imports mermaid from cdnjs when a page has a diagram. The pages have no widgets, formulas or diagrams,
+    and must open with no network at all."""
+    import re
+
+    body = re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
+    return re.sub(r'<script type="module">(?:(?!</script>).)*?import\("https?://(?:(?!</script>).)*</script>\s*',
+                  "", body, flags=re.S)
+
+
+def _set_title(body: str, nb) -> str:
+    """The page <title> is the notebook's first "# " heading among its outputs (a briefing's title)."""
+    import html
+    import re
+
+    title = ""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            md = out.get("data", {}).get("text/markdown", "")
+            if md.startswith("# "):
+                title = md[2:].strip()
+                break
+        if title:
+            break
+    if not title:
+        return body
+    return re.sub(r"<title>.*?</title>", lambda _: f"<title>{html.escape(title)}</title>", body, count=1, flags=re.S)
 
 
 def read_notebook(path: Path):

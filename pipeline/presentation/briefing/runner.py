@@ -19,6 +19,7 @@ from pipeline.presentation import i18n
 from pipeline.paths import PARAMS, ROOT
 from pipeline.presentation.briefing import fmt
 from pipeline.presentation.briefing.model import Briefing, BriefingInputError, indicator_path, validate_request
+from pipeline.presentation.notebook_html import page
 
 NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
 REPORTS = ROOT / "reports"
@@ -100,8 +101,6 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     ``reports/REGION/AS_OF``.
     """
     nbformat, pm = notebook_tools()
-    from nbconvert import HTMLExporter
-
     from pipeline.presentation.briefing import inprocess
 
     slug, _, _ = validate_request(region, as_of, previous_as_of, lang)
@@ -125,44 +124,9 @@ def render(region: str, as_of: str, previous_as_of: str | None = None, lang: str
     strip_volatile(nb)
     nbformat.write(nb, nb_path)
     progress("[3/4] converting to HTML without code")
-    exporter = HTMLExporter(exclude_input=True, exclude_markdown=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
-    from pipeline.presentation.briefing.fonts import embed_cjk_font
-
-    html_path.write_text(embed_cjk_font(offline(_set_title(body, nb))), encoding="utf-8")
+    html_path.write_text(page(nb, with_markdown=False, title=True), encoding="utf-8")
     progress(f"[4/4] wrote {out_dir}")
     return out_dir
-
-
-def offline(body: str) -> str:
-    """Drop the scripts nbconvert's template points at a CDN: require.js and MathJax by ``src``, and the module
-    that imports mermaid from cdnjs when a page has a diagram. The pages have no widgets, formulas or diagrams,
-    and must open with no network at all."""
-    import re
-
-    body = re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
-    return re.sub(r'<script type="module">(?:(?!</script>).)*?import\("https?://(?:(?!</script>).)*</script>\s*',
-                  "", body, flags=re.S)
-
-
-def _set_title(body: str, nb) -> str:
-    """The page <title> is the briefing's title (the notebook's ``title`` metadata set by the first cell)."""
-    import html
-    import re
-
-    title = ""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            md = out.get("data", {}).get("text/markdown", "")
-            if md.startswith("# "):
-                title = md[2:].strip()
-                break
-        if title:
-            break
-    if not title:
-        return body
-    return re.sub(r"<title>.*?</title>", lambda _: f"<title>{html.escape(title)}</title>", body, count=1, flags=re.S)
 
 
 # --- params.yaml briefings and the DVC stage --------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline import safeio, yamlio
 from pipeline.safeio import declared_page_text
+from pipeline.sources.page_tags import BLOCK_TAGS, SKIP_TAGS
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", "")
@@ -38,11 +39,8 @@ def decode(raw: bytes, path: str | Path = "release") -> str:
         raise ReleaseError(path, reason) from None
 
 
-_SKIP = {"script", "style", "noscript", "head", "nav", "header", "footer", "aside", "form", "select", "button",
-         "iframe", "svg", "template", "object"}
-_BLOCK = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
-          "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "hr", "center", "body"}
-_VOID = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr", "param"}
+_SKIP = SKIP_TAGS
+_BLOCK = BLOCK_TAGS | {"td", "th"}  # a release's table cells each on a line of their own (the figures are read by line)
 
 
 class _Page(HTMLParser):
@@ -55,7 +53,7 @@ class _Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.in_title = self.in_title or tag == "title"
-        if tag in _SKIP and tag not in _VOID:
+        if tag in _SKIP:  # no skipped tag is void (page_tags), so each is closed again
             self.skip += 1
         if tag in _BLOCK:
             self.pieces.append("\n")

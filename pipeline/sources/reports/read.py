@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline import safeio
 from pipeline.safeio import declared_page_text
+from pipeline.sources.page_tags import BLOCK_TAGS as _BLOCK_TAGS, SKIP_TAGS as _SKIP_TAGS, VOID_TAGS as _VOID_TAGS
 
 
 class ReportError(ValueError):
@@ -77,11 +78,6 @@ def docx_text(raw: bytes, name: str = "report") -> str:
 
 # --------------------------------------------------------------------------- .html
 
-_SKIP_TAGS = {"script", "style", "noscript", "head", "nav", "header", "footer", "aside", "form", "select",
-              "button", "iframe", "svg", "template", "object"}
-_VOID_TAGS = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr", "param"}
-_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
-               "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "hr", "center", "body"}
 _CONTAINER_TAGS = {"div", "article", "main", "section", "td", "body", "table", "center", "font", "span"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 MAIN_SHARE = 0.5  # the main text: the innermost block holding at least half of the page's Chinese characters
