@@ -186,7 +186,7 @@ def briefing_calls(cfg, made_on: str, version: str) -> list[dict]:
     return rows
 
 
-# --- earlier calls on a page's targets (stage calls_cut@KEY, calls_cut_scoreboard) ---------------------------
+# --- earlier calls on a page's targets (stage calls_cut) -------------------------------------------------------
 
 CUT = PROCESSED / "ledger"
 # What a page shows of an earlier call: no made_on or edition, so recording today's calls changes no cut.
@@ -237,11 +237,33 @@ def _forecast_calls(path: Path, region: str) -> list[dict]:
     return calls_from_forecast(f[f.method == "default"], label="live", made_on="", version="")
 
 
-def write_cut(key: str, ledger_path: Path = LEDGER, out_dir: Path = CUT) -> Path:
-    """Stage ``calls_cut@KEY`` (a briefings entry: its region, year and month, today = its forecast) or
-    ``calls_cut_scoreboard`` (KEY ``scoreboard``: every region, params.yaml ``scoreboard`` year and month)."""
+def _entry_cut(key: str, cfg, ledger: pd.DataFrame, pending: list[dict]) -> pd.DataFrame:
+    """The cut of briefings entry KEY (its region, year and month; today = its forecast) or of KEY ``scoreboard``
+    (every region, params.yaml ``scoreboard`` year and month)."""
     from pipeline.errors import InputError
-    from pipeline.model.forecast.config import FORECAST_DIR, Config
+    from pipeline.model.forecast.config import FORECAST_DIR
+
+    if key == "scoreboard":  # the page compares its own numbers with the same month's calls
+        from pipeline import yamlio
+
+        sb = (yamlio.load_file(PARAMS) or {}).get("scoreboard") or {}
+        if not {"year", "as_of"} <= set(sb):
+            raise InputError(f"{PARAMS.name}: scoreboard needs year and as_of")
+        return calls_cut(ledger, pending, int(sb["year"]), str(sb["as_of"]))
+    spec = cfg.briefings.get(key)
+    if spec is None:
+        raise InputError(f"{PARAMS.name}: no briefings entry {key!r}")
+    region, as_of = registry.resolve_region(str(spec["region"])), str(spec["as_of"])
+    today = _forecast_calls(FORECAST_DIR / region / f"{as_of}.csv", region)
+    return calls_cut(ledger, pending, int(as_of[:4]), as_of, region, today)
+
+
+def write_cuts(keys: list[str] | None = None, ledger_path: Path = LEDGER, out_dir: Path = CUT) -> list[Path]:
+    """Stage ``calls_cut``: ``out_dir/KEY.csv`` for each key (None: every briefings entry and ``scoreboard``, and
+    the cuts of removed entries are deleted, since the stage's output is the folder). One process for all pages
+    (issue 18); a cut whose calls did not change keeps its bytes, so DVC reruns no page that reads it."""
+    from pipeline.errors import InputError
+    from pipeline.model.forecast.config import Config
 
     cfg = Config.load()
     pending = briefing_calls(cfg, "", "")
@@ -251,24 +273,18 @@ def write_cut(key: str, ledger_path: Path = LEDGER, out_dir: Path = CUT) -> Path
         ledger = read_ledger(ledger_path)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    if key == "scoreboard":  # the page compares its own numbers with the same month's calls
-        from pipeline import yamlio
-
-        sb = (yamlio.load_file(PARAMS) or {}).get("scoreboard") or {}
-        if not {"year", "as_of"} <= set(sb):
-            raise InputError(f"{PARAMS.name}: scoreboard needs year and as_of")
-        cut = calls_cut(ledger, pending, int(sb["year"]), str(sb["as_of"]))
-    else:
-        spec = cfg.briefings.get(key)
-        if spec is None:
-            raise InputError(f"{PARAMS.name}: no briefings entry {key!r}")
-        region, as_of = registry.resolve_region(str(spec["region"])), str(spec["as_of"])
-        today = _forecast_calls(FORECAST_DIR / region / f"{as_of}.csv", region)
-        cut = calls_cut(ledger, pending, int(as_of[:4]), as_of, region, today)
+    every = keys is None
+    keys = sorted(cfg.briefings) + ["scoreboard"] if every else list(keys)
+    cuts = {key: _entry_cut(key, cfg, ledger, pending) for key in keys}
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{key}.csv"
-    cut.to_csv(path, index=False, lineterminator="\n")
-    return path
+    if every:
+        for stale in set(p.stem for p in out_dir.glob("*.csv")) - set(keys):
+            (out_dir / f"{stale}.csv").unlink()
+    paths = []
+    for key, cut in cuts.items():
+        paths.append(out_dir / f"{key}.csv")
+        cut.to_csv(paths[-1], index=False, lineterminator="\n")
+    return paths
 
 
 def add_arguments(parser) -> None:
@@ -283,7 +299,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--ledger", type=Path, default=None,
                         help="the ledger to read (and with --record, append to); default ledger/calls.csv")
     parser.add_argument("--cut", metavar="KEY", help="write data/processed/ledger/KEY.csv: the earlier calls the page of "
-                        "briefings entry KEY (or 'scoreboard') shows (DVC stages calls_cut@KEY, calls_cut_scoreboard)")
+                        "briefings entry KEY (or 'scoreboard') shows; KEY 'all': every page's (the DVC stage calls_cut)")
 
 
 def run(args) -> int:
@@ -294,11 +310,12 @@ def run(args) -> int:
         from pipeline.errors import InputError
 
         try:
-            path = write_cut(args.cut, ledger_path)
+            paths = write_cuts(None if args.cut == "all" else [args.cut], ledger_path)
         except InputError as exc:
             print(f"calls: {exc}", file=sys.stderr)
             return 2
-        print(f"calls: wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
+        for path in paths:
+            print(f"calls: wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
         return 0
     if args.record:
         cfg = Config.load()
