@@ -48,7 +48,7 @@ def combine(draws_by_name: Mapping[str, np.ndarray], weights: Mapping[str, float
     rng = np.random.default_rng(seed)
     if method == "quantile":
         probs = (np.arange(n) + 0.5) / n
-        return sum(used[k] / total * np.quantile(arrays[k], probs) for k in names)
+        return sum(used[k] / total * quantiles(arrays[k], probs) for k in names)
     if method != "mixture":
         raise ValueError(f"method must be 'mixture' or 'quantile', not {method!r}")
     exact = np.array([used[k] / total * n for k in names])
@@ -57,6 +57,32 @@ def combine(draws_by_name: Mapping[str, np.ndarray], weights: Mapping[str, float
     parts = [rng.choice(arrays[k], size=c, replace=True) for k, c in zip(names, counts)]
     out = np.concatenate(parts)
     rng.shuffle(out)
+    return out
+
+
+def quantiles(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """``np.quantile(x, probs)`` bit for bit (its 'linear' method: same indices, same interpolation), from one sort.
+
+    Why: numpy partitions around every requested index, which for the thousand probabilities of a quantile
+    average cost a third of the backtest's time; a sort and two lookups give the same numbers. NaN draws are
+    left to numpy.
+    """
+    x = np.asarray(x, dtype=float)
+    probs = np.asarray(probs, dtype=float)
+    n = x.shape[0]
+    if n == 0 or np.isnan(x).any() or probs.min(initial=0.0) < 0 or probs.max(initial=0.0) > 1:
+        return np.quantile(x, probs)
+    ordered = np.sort(x)
+    virtual = (n - 1) * probs
+    lo = np.floor(virtual)
+    hi = lo + 1
+    top = virtual >= n - 1
+    lo[top], hi[top] = n - 1, n - 1
+    gamma = virtual - lo
+    a, b = ordered[lo.astype(np.intp)], ordered[hi.astype(np.intp)]
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
     return out
 
 
