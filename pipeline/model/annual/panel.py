@@ -125,7 +125,8 @@ def _national_lookup(panel: Panel) -> dict:
     if "national" not in panel.cache:
         n = panel.national
         panel.cache["national"] = {(i, int(y), int(m)): float(v) for i, y, m, v in
-                                   zip(n.indicator, n.year, n.month, n.ytd_growth_pct)}
+                                   zip(n.indicator.tolist(), n.year.tolist(), n.month.tolist(),
+                                       n.ytd_growth_pct.tolist())}
     return panel.cache["national"]
 
 
