@@ -7,6 +7,9 @@ Public API
     heavier_tails(draws, h) -> ndarray                      Tukey-h: centre narrower, tails wider, 80% band kept
     shock_reversion(draws, gap, *, seed=0) -> ndarray                                shift by Uniform(0, 1) x gap
     fit_recalibration(p, met) -> (a, b); recalibrate(draws, a, b) -> ndarray        logistic P(met) recalibration
+    pit_value(quantiles, actual) -> float                                  F(actual) from sorted quantiles: the PIT
+    fit_pit_map(u, groups, weights, ...) -> ({group: mu}, sigma)             probit-normal calibration map of PITs
+    pit_levels(levels, mu, sigma) -> ndarray; pit_recalibrate(draws, mu, sigma) -> ndarray     Q(G^-1(p))
     borrow(parent_draws, local_latest, parent_latest, widen_pp, *, seed=0, own_draws=None, own_years=0,
            credibility_years=5.0) -> tuple[ndarray, float]                          (draws, borrowed share)
     p_met(draws, target, qualifier, relative_draws=None, tolerance=0.0) -> PMet    (strict, tolerant)
@@ -185,6 +188,87 @@ def recalibrate(draws, a: float, b: float) -> np.ndarray:
     alpha = (np.arange(len(x)) + 0.5) / len(x)
     raw_level = 1.0 - _sigmoid((_logit(1.0 - alpha) - a) / b)
     return np.quantile(x, raw_level)
+
+
+def pit_value(quantiles, actual: float, levels=None) -> float:
+    """F(actual): the probability integral transform of an outcome under sorted quantiles at ``levels``
+    (default (i + 0.5) / n). Outside the quantiles' range it is the first or last level (clipped, not 0 or 1),
+    so that one outcome far out cannot dominate a fit on the probit scale."""
+    q = np.asarray(quantiles, dtype=float)
+    lv = (np.arange(len(q)) + 0.5) / len(q) if levels is None else np.asarray(levels, dtype=float)
+    return float(np.interp(float(actual), q, lv))
+
+
+def fit_pit_map(u, groups, weights=None, *, shrink_years: float = 3.0, shift: bool = True,
+                scale: bool = True) -> tuple[dict, float]:
+    """({group: mu}, sigma) of the calibration map G(u) = Phi((Phi^-1(u) - mu_group) / sigma) of past PITs ``u``.
+
+    Why probit-normal: a calibrated forecaster's PITs are uniform, so z = Phi^-1(u) is standard normal; a biased one
+    shifts z (mu: over-prediction gives PITs piled low, mu < 0), an over-confident one spreads it (sigma > 1). Two
+    numbers per map, so a few years suffice. ``weights`` (e.g. 1 / months of the year, so that each correlated year
+    counts once) are in years: mu per group is shrunk towards 0 and sigma^2 (pooled over the groups, about each
+    group's mu) towards 1 by ``shrink_years`` pseudo-years at the identity. sigma is kept in [0.5, 3].
+    """
+    from scipy.special import ndtri
+
+    z = ndtri(np.clip(np.asarray(u, dtype=float), 1e-4, 1 - 1e-4))
+    g = np.asarray(groups)
+    w = np.ones(len(z)) if weights is None else np.asarray(weights, dtype=float)
+    mus, centred = {}, np.zeros(len(z))
+    for key in dict.fromkeys(g.tolist()):
+        m = g == key
+        total = float(w[m].sum())
+        mean = float(np.sum(w[m] * z[m]) / total) if total > 0 else 0.0
+        mus[key] = total / (total + shrink_years) * mean if shift and total > 0 else 0.0
+        centred[m] = z[m] - mus[key]
+    total = float(w.sum())
+    if not scale or total <= 0:
+        return mus, 1.0
+    var = (float(np.sum(w * centred ** 2)) + shrink_years) / (total + shrink_years)
+    return mus, float(np.clip(math.sqrt(var), 0.5, 3.0))
+
+
+def pit_levels(levels, mu: float, sigma: float) -> np.ndarray:
+    """G^-1(p) = Phi(mu + sigma Phi^-1(p)): the old distribution's levels that the recalibrated one puts at ``levels``."""
+    from scipy.special import ndtr, ndtri
+
+    return ndtr(float(mu) + float(sigma) * ndtri(np.asarray(levels, dtype=float)))
+
+
+def quantiles_at(sorted_x, levels, new_levels) -> np.ndarray:
+    """Quantiles at ``new_levels`` of a distribution given by sorted values at ``levels``: linear between them,
+    beyond the end levels linear on the probit scale with the slope from the end to the 5% (95%) point, so a
+    wider recalibrated distribution gets tails instead of a pile of draws at the old extremes."""
+    from scipy.special import ndtri
+
+    x, lv, new = (np.asarray(a, dtype=float) for a in (sorted_x, levels, new_levels))
+    out = np.interp(new, lv, x)
+    n = len(x)
+    if n < 2:
+        return out
+    k = max(1, n // 20)
+    for end, inner, beyond in ((0, k, new < lv[0]), (n - 1, n - 1 - k, new > lv[-1])):
+        if beyond.any():
+            dz = ndtri(lv[inner]) - ndtri(lv[end])
+            slope = (x[inner] - x[end]) / dz if dz else 0.0
+            out[beyond] = x[end] + slope * (ndtri(np.clip(new[beyond], 1e-16, 1 - 1e-16)) - ndtri(lv[end]))
+    return out
+
+
+def pit_recalibrate(draws, mu: float, sigma: float) -> np.ndarray:
+    """Draws whose CDF is G(F(x)), G the map of ``fit_pit_map``: the quantile function Q(G^-1(p)).
+
+    One distribution keeps P(met), the bands and the median coherent (a logistic map of P(met) alone cannot). Each
+    draw keeps its rank (draw-by-draw comparisons with other draws keep their dependence). (0, 1) is no change.
+    """
+    x = np.asarray(draws, dtype=float)
+    if (float(mu), float(sigma)) == (0.0, 1.0) or len(x) < 2:
+        return x.copy()
+    order = np.argsort(x, kind="stable")
+    levels = (np.arange(len(x)) + 0.5) / len(x)
+    out = np.empty_like(x)
+    out[order] = quantiles_at(x[order], levels, pit_levels(levels, mu, sigma))
+    return out
 
 
 def borrow(parent_draws, local_latest: float, parent_latest: float, widen_pp: float, *, seed: int = 0,

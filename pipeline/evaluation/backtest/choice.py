@@ -3,13 +3,15 @@ choice on all years that the live forecasts use."""
 from __future__ import annotations
 
 
+import numpy as np
 import pandas as pd
 
 from pipeline.model import distributions as dist
 from pipeline.evaluation import scoring
 from pipeline.evaluation.metrics import long_probabilities
 from pipeline.model.forecast import Config
-from pipeline.evaluation.backtest.evaluate import _summary_row, candidates, choice_label, choice_loss, run_cases
+from pipeline.evaluation.backtest.evaluate import (GRID, _sorted_summary_rows, _summary_row, _with_gravity, candidates,
+                                                   choice_label, choice_loss, run_cases)
 
 
 def _combination(label: str) -> str:
@@ -84,6 +86,71 @@ def _recalibrated_rows(case_info: pd.DataFrame, picked: pd.DataFrame, coefs: dic
     return pd.DataFrame(rows)
 
 
+PIT_DEFAULTS = {"shrink_years": 3.0, "shift": True, "scale": True}
+
+
+def pit_settings(params: dict) -> dict | None:
+    """``backtest.pit_recalibration`` over its defaults when ``backtest.pit_recalibrate`` is on, else None."""
+    if not bool(params.get("pit_recalibrate", False)):
+        return None
+    if bool(params.get("recalibrate", False)):
+        from pipeline.errors import InputError
+
+        raise InputError("params.yaml: backtest.recalibrate and backtest.pit_recalibrate are both on: pick one", code=2)
+    given = params.get("pit_recalibration", {}) or {}
+    return {"shrink_years": float(given.get("shrink_years", PIT_DEFAULTS["shrink_years"])),
+            "shift": bool(given.get("shift", PIT_DEFAULTS["shift"])),
+            "scale": bool(given.get("scale", PIT_DEFAULTS["scale"]))}
+
+
+def pit_table(picked: pd.DataFrame, actual: pd.DataFrame) -> pd.DataFrame:
+    """Per case, the PIT of the December outcome under the nested default as issued (its quantile grid), and how
+    many earlier years its choice learned from."""
+    keys = ["indicator", "year", "month"]
+    m = picked[keys + ["grid", "learned_from_years"]].merge(actual[keys + ["actual_pct"]], on=keys)
+    return m.assign(u=[dist.pit_value(g, a, GRID) for g, a in zip(m.grid, m.actual_pct)]).drop(columns="grid")
+
+
+def fit_pit(pits: pd.DataFrame, shock_years, min_years: int, settings: dict, before: int | None = None
+            ) -> tuple[dict, float]:
+    """The PIT map ({indicator: mu}, sigma) from ordinary years (before ``before`` only, when given) whose default
+    was itself chosen (``min_years`` earlier years); each indicator-year weighs 1 whatever its number of as-of months
+    (they share one December outcome, so their PITs are correlated). Too few such years: the identity ({}, 1)."""
+    past = pits[~pits.year.isin(list(shock_years)) & (pits.learned_from_years >= min_years)]
+    if before is not None:
+        past = past[past.year < before]
+    if past.year.nunique() < min_years:
+        return {}, 1.0
+    weights = 1.0 / past.groupby(["indicator", "year"]).u.transform("size")
+    return dist.fit_pit_map(past.u, past.indicator, weights, shrink_years=settings["shrink_years"],
+                            shift=settings["shift"], scale=settings["scale"])
+
+
+def _pit_rows(raw: pd.DataFrame, picked: pd.DataFrame, maps: dict, gravity: dict | None, n_draws: int) -> pd.DataFrame:
+    """The nested default after each year's PIT map: ``n_draws`` draws at the levels (i + 0.5) / n read off the
+    chosen grid at G^-1 of them (as many as the candidates had, so that their summaries read the same way), scored
+    as the candidates are (target gravity on P(met) of real GDP targets afterwards, as before). Identity maps keep
+    the row as it was."""
+    keys = ["indicator", "year", "month"]
+    grids = picked.set_index(keys).grid
+    levels = (np.arange(n_draws) + 0.5) / n_draws
+    rows = []
+    for r in raw.to_dict("records"):
+        shifts, sigma = maps[int(r["year"])]
+        mu = float(shifts.get(r["indicator"], 0.0))
+        r = {**r, "method": "default", "pit_mu": mu, "pit_sigma": sigma}
+        if (mu, sigma) != (0.0, 1.0):
+            grid = np.asarray(grids.loc[(r["indicator"], r["year"], r["month"])], dtype=float)
+            new = dist.quantiles_at(grid, GRID, dist.pit_levels(levels, mu, sigma))[None, :]
+            thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]),
+                        kind=r[f"threshold_{i}_kind"])
+                   for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
+            r.update(_with_gravity(_sorted_summary_rows(new, r["actual_pct"], thr), new, thr,
+                                   (gravity or {}).get(int(r["year"])))[0])
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
 def final_choice(cand: pd.DataFrame, params: dict) -> dict:
     """The choice on all backtest years: what the live forecast of the next year uses (same two steps)."""
     if "tail_weight" not in cand:
@@ -111,10 +178,11 @@ def final_choice(cand: pd.DataFrame, params: dict) -> dict:
 
 def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg: Config, params: dict,
                  targets: pd.DataFrame | None = None, workers: int | None = None,
-                 gravity: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+                 gravity: dict | None = None, shock_years=()) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(per-forecast table with the nested default, nested choices per year, choice for the next year).
 
-    ``gravity``: year -> the target-gravity model fitted on earlier years' pairs (none: no gravity)."""
+    ``gravity``: year -> the target-gravity model fitted on earlier years' pairs (none: no gravity). ``shock_years``
+    are left out of the PIT maps' learning (``backtest.pit_recalibrate``)."""
     learn_from = min(int(params.get("learn_first_year", min(years))), min(years))
     all_years = sorted(set(range(learn_from, min(years))) | set(years))
     rows, cand = run_cases(obs, indicators, all_years, cfg, params, targets, workers, gravity)
@@ -131,7 +199,13 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
     raw = raw.drop(columns="tail_weight").rename(columns={"candidate": "choice"}).assign(method="default_raw")
     min_years = int(params.get("min_learn_years", 3))
     recalibrate = bool(params.get("recalibrate", False))
-    if recalibrate:
+    pit = pit_settings(params)
+    if pit is not None:
+        pits = pit_table(picked, case_info)
+        maps = {int(y): fit_pit(pits, shock_years, min_years, pit, before=int(y)) for y in raw.year.unique()}
+        default = _pit_rows(raw, picked, maps, gravity, cfg.n_draws)
+        coefs = {int(y): (0.0, 1.0) for y in raw.year.unique()}
+    elif recalibrate:
         coefs = recalibrations(raw, min_years)
         default = _recalibrated_rows(case_info, picked, coefs)
     else:
@@ -139,6 +213,10 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
         default, raw = raw.assign(method="default"), raw.iloc[0:0]
     choices = choices.assign(recal_a=choices.year.map(lambda y: coefs[int(y)][0]),
                              recal_b=choices.year.map(lambda y: coefs[int(y)][1]))
+    if pit is not None:
+        choices = choices.assign(pit_mu=[float(maps[int(y)][0].get(i, 0.0)) for i, y in zip(choices.indicator,
+                                                                                             choices.year)],
+                                 pit_sigma=[maps[int(y)][1] for y in choices.year])
     bt = pd.concat([rows, raw, default], ignore_index=True)
     bt = bt[bt.year.isin(years)]
     bt = bt.sort_values(["indicator", "year", "month", "method"], kind="stable").reset_index(drop=True)
@@ -148,6 +226,11 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
         long = long[long.method == "default_raw"]
         a, b = dist.fit_recalibration(long.p_met, long.met)
     choice = {"indicators": final_choice(cand, params), "recalibration": {"a": round(a, 4), "b": round(b, 4)}}
+    if pit is not None:  # the map on every ordinary year, for the live forecasts (engine: Config.pit_recalibration)
+        shifts, sigma = fit_pit(pits, shock_years, min_years, pit)
+        choice["pit_recalibration"] = {"sigma": round(sigma, 4), "mu": {k: round(v, 4) for k, v in shifts.items()},
+                                       "years": sorted(int(y) for y in pits[~pits.year.isin(list(shock_years)) & (
+                                           pits.learned_from_years >= min_years)].year.unique())}
     return bt, choices, choice
 
 

@@ -100,7 +100,8 @@ def main() -> int:
     widen_grid = [float(w) for w in params.get("borrow_widen_grid", [0.0, 0.5, 1.0, 1.5, 2.0])]
     check_scorable(obs, indicators, years)
     fits, live_gravity = gravity_models(params, shock_years, years)
-    bt, choices, choice = run_backtest(obs, indicators, years, cfg, params, national_targets(), gravity=fits)
+    bt, choices, choice = run_backtest(obs, indicators, years, cfg, params, national_targets(), gravity=fits,
+                                       shock_years=shock_years)
     if live_gravity is not None:
         choice["gravity"] = {"pi": round(live_gravity.pi, 4), "w_pp": round(live_gravity.w_pp, 4),
                              "bunch_width_pp": live_gravity.bunch_width_pp, "n_pairs": int(live_gravity.n_pairs)}
@@ -171,7 +172,8 @@ def run(args) -> int:
         except registry.UnknownName as exc:
             raise InputError(f"--series: {exc}", code=2) from None
     years = args.years or list(range(2010, 2024))
-    bt, _, _ = run_backtest(obs, list(dict.fromkeys(series)), years, cfg, params, targets)
+    bt, _, _ = run_backtest(obs, list(dict.fromkeys(series)), years, cfg, params, targets,
+                             shock_years=load_shock_years())
     if bt.empty:
         print("backtest: no case has both an as-of figure and a December outcome", file=sys.stderr)
         return 1

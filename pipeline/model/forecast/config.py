@@ -57,6 +57,9 @@ class Config:
     # target gravity (issue 22): {pi, w_pp, bunch_width_pp} fitted by the backtest on every year's pairs; empty: none
     gravity: dict = field(default_factory=dict)
     recalibration: tuple[float, float] = (0.0, 1.0)  # logistic (a, b) fitted by the backtest on all its years
+    # PIT recalibration (backtest.pit_recalibrate): indicator -> (mu, sigma) fitted by the backtest on every ordinary
+    # year; empty: none
+    pit_recalibration: dict[str, tuple[float, float]] = field(default_factory=dict)
     about_tolerance_pp: float = 0.5
     on_track_p: float = 0.7
     at_risk_p: float = 0.3
@@ -92,6 +95,9 @@ class Config:
             cfg.gravity = dict(choice.get("gravity", {}) or {})
             recal = choice.get("recalibration", {})
             cfg.recalibration = (float(recal.get("a", 0.0)), float(recal.get("b", 1.0)))
+            pit = choice.get("pit_recalibration") or {}
+            cfg.pit_recalibration = {ind: (float(mu), float(pit.get("sigma", 1.0)))
+                                     for ind, mu in (pit.get("mu") or {}).items()}
         return cfg
 
     def choice_for(self, indicator: str) -> tuple[dict[str, float], str, float]:

@@ -215,6 +215,8 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
                 out["default"] = dist.heavier_tails(out["default"], cfg.tail_for(indicator))
             if src == region and cfg.recalibration != (0.0, 1.0):
                 out["default"] = dist.recalibrate(out["default"], *cfg.recalibration)
+            if src == region and indicator in cfg.pit_recalibration:
+                out["default"] = dist.pit_recalibrate(out["default"], *cfg.pit_recalibration[indicator])
         elif out:
             fallback = "empirical_drift" if "empirical_drift" in out else sorted(out)[0]
             out["default"] = out[fallback]
