@@ -85,3 +85,14 @@ def test_an_unchanged_call_is_no_revision_and_the_table_lists_earlier_calls(tmp_
     assert earlier.earlier_table(b).values.tolist() == [
         ["GDP", "June 2026", "70%", "4.7%", "Jan-Jun 2026", "re-created later (frozen model)"]]
     assert earlier.earlier_md(_briefing("zh", cut.iloc[0:0])) == "### 此前判断\n\n本工具此前未对中国2026年的目标作出判断。"
+
+
+def test_a_revision_below_the_shown_precision_is_named_as_such(tmp_path):
+    # the earlier edition said 67.4% (shown 67%) and 4.61% (4.6%); today 0.67 and 4.58 (67%, 4.6%)
+    cut = _cut(_ledger(tmp_path, [FROZEN_06, LIVE_08_OLD.replace("0.680,0.680", "0.674,0.674")]))
+    assert earlier.revision_md(_briefing("zh", cut)) == (
+        "**本期为修订版**：国内生产总值完成目标的概率（67%）和全年预测中位数（4.6%）均与上一版相同（变化小于显示精度）。")
+    moved = _cut(_ledger(tmp_path, [FROZEN_06, LIVE_08_OLD.replace("0.680,0.680,4.20,4.61", "0.674,0.674,4.20,4.81")]))
+    assert earlier.revision_md(_briefing("en", moved)) == (
+        "**This is a revised edition**: the chance of meeting the GDP target is 67%, as in the previous edition "
+        "(full-year median from 4.8% to 4.6%).")

@@ -109,6 +109,9 @@ def target_chart(ax, path: pd.DataFrame, forecast: dict, *, title: str, labels: 
     return ax
 
 
+MEDIAN_AXIS_MIN_SPAN_PP = 2.0
+
+
 def odds_chart(ax, path: pd.DataFrame, *, title: str, labels: dict):
     """P(met) as of each month so far (real time), in percent, and the full-year median then (right axis)."""
     p = path.dropna(subset=["p_met"])
@@ -120,6 +123,11 @@ def odds_chart(ax, path: pd.DataFrame, *, title: str, labels: dict):
         ax2.set_ylabel(labels["median_axis"], color="#7f7f7f")
         ax2.tick_params(axis="y", colors="#7f7f7f")
         ax2.set_xlim(0.5, 12.5)
+        # at least MEDIAN_AXIS_MIN_SPAN_PP tall: a 0.1 pp move of a rounded median must not look like a jump
+        lo, hi = float(q.q50_pct.min()), float(q.q50_pct.max())
+        if hi - lo < MEDIAN_AXIS_MIN_SPAN_PP:
+            mid = (lo + hi) / 2
+            ax2.set_ylim(mid - MEDIAN_AXIS_MIN_SPAN_PP / 2, mid + MEDIAN_AXIS_MIN_SPAN_PP / 2)
     for m, v in zip(p.month, p.p_met):
         ax.annotate(f"{round(100 * v):d}", (m, 100 * v), textcoords="offset points", xytext=(0, 5), ha="center",
                     fontsize=7)

@@ -37,9 +37,12 @@ def revision_md(b: Briefing) -> str:
             continue
         p = prev.iloc[-1]
         m0, m1 = fmt.pct(pd.to_numeric(p.q50_pct, errors="coerce")), fmt.pct(r.q50_pct)
-        key = "revised_item" if m0 != m1 else "revised_item_same_median"  # not "from 4.6% to 4.6%"
+        p0, p1 = fmt.prob(_p(p)), fmt.prob(r.p_met)
+        # as shown, never "from 43% to 43%": a change below the shown precision is named as such
+        key = {(True, True): "revised_item", (True, False): "revised_item_same_median",
+               (False, True): "revised_item_same_p", (False, False): "revised_item_same_both"}[(p0 != p1, m0 != m1)]
         parts.append(t(b, f"briefing.calls.{key}", indicator=short_indicator(r.indicator, b),
-                       p0=fmt.prob(_p(p)), p1=fmt.prob(r.p_met), m0=m0, m1=m1))
+                       p0=p0, p1=p1, m0=m0, m1=m1))
     if not parts:
         return ""
     return f"**{t(b, 'briefing.calls.revision')}**{t(b, 'briefing.colon')}{SEP[b.lang].join(parts)}{STOP[b.lang]}"
