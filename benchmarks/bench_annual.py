@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.model import annual, track_record
 from pipeline.evaluation import annual_backtest as backtest_annual
 from pipeline.sources import registry
-from pipeline.paths import OBSERVATIONS, TARGETS  # noqa: E402
+from pipeline.common.paths import OBSERVATIONS, TARGETS  # noqa: E402
 
 
 def provinces() -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import paths
+from pipeline.common import paths
 from pipeline.sources import targets
 from pipeline.sources.reports import identify, parse_report, read_report  # noqa: E402
 

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def known_mistakes() -> tuple[type[BaseException], ...]:
     """Exception types that mean a user mistake (imported late: start-up stays fast)."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
     from pipeline.sources.registry import UnknownName
     from pipeline.sources.validate import RawDataError
 
@@ -70,7 +70,7 @@ def report_mistake(command: str, exc: BaseException) -> int:
     Only the types of known_mistakes() get here; any other exception is a bug and keeps its traceback.
     An OSError (a file that cannot be read) is printed with its type, so a bug is not mistaken for a typo.
     """
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
     from pipeline.sources.registry import UnknownName
     from pipeline.sources.validate import RawDataError
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from pipeline.sources import qualifiers, registry
-from pipeline.paths import RAW_INDICATORS, RAW_TARGETS, RAW_TARGETS_DIR, REGISTRIES
+from pipeline.common.paths import RAW_INDICATORS, RAW_TARGETS, RAW_TARGETS_DIR, REGISTRIES
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS
 
 COMPILED = {

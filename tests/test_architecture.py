@@ -6,8 +6,7 @@ from pathlib import Path
 from conftest import ROOT
 
 LAYERS = {"sources": 1, "model": 2, "evaluation": 3, "presentation": 4}
-FOUNDATION = {"pipeline", "pipeline.paths", "pipeline.errors", "pipeline.yamlio", "pipeline.safeio",
-              "pipeline.csvsafe"}  # below every layer
+FOUNDATION = {"pipeline", "pipeline.common"}  # below every layer, with the modules of pipeline.common
 
 
 def modules(root: Path) -> dict[str, Path]:
@@ -36,7 +35,7 @@ def imports_of(name: str, path: Path) -> set[str]:
 
 
 def layer(name: str) -> int | None:
-    if name in FOUNDATION:
+    if name in FOUNDATION or name.startswith("pipeline.common."):
         return 0
     parts = name.split(".")
     return LAYERS.get(parts[1]) if len(parts) > 1 else None

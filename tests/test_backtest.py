@@ -268,14 +268,14 @@ def test_a_candidate_brier_score_is_the_mean_over_the_case_thresholds():
 
 
 def test_an_unknown_choice_loss_is_one_line_naming_the_setting():
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     with pytest.raises(InputError, match=r"backtest.choice_loss: 'rmse' is not one of crps, brier"):
         backtest.choice_loss({"choice_loss": "rmse"})
 
 
 def test_a_stage_asked_for_years_without_outcomes_says_so_in_one_line():
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     obs = pd.DataFrame([dict(region="china", indicator="fai", year=y, month=m, period=f"{y}-{m:02d}",
                              measure="ytd_growth_pct", vintage="first", value=5.0)

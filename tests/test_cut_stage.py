@@ -3,7 +3,7 @@ its own as-of month (issue 19)."""
 import pandas as pd
 import pytest
 
-from pipeline.errors import InputError
+from pipeline.common.errors import InputError
 from pipeline.sources import cut
 
 

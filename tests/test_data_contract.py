@@ -6,7 +6,7 @@ import pytest
 
 from conftest import SHARED
 from pipeline.sources import ingest
-from pipeline.paths import RAW, RAW_INDICATORS, RAW_REPORTS, RAW_TARGETS
+from pipeline.common.paths import RAW, RAW_INDICATORS, RAW_REPORTS, RAW_TARGETS
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS
 from pipeline.sources.validate import load_limits, validate_paths
 
@@ -129,7 +129,7 @@ def test_ingest_refuses_bad_raw_data_and_writes_nothing(tmp_path, monkeypatch, c
 
 
 def test_yearbook_extracts_are_embedded_with_their_row_counts(raw):
-    from pipeline.paths import RAW_TARGETS_DIR
+    from pipeline.common.paths import RAW_TARGETS_DIR
 
     prov = raw[raw.file == "province_annual_2000_2024.csv"]
     growth = prov[prov.measure == "ytd_growth_pct"]
@@ -149,7 +149,7 @@ def test_yearbook_extracts_are_embedded_with_their_row_counts(raw):
 
 def test_issue10_annual_panel_files(raw):
     """Row counts of the re-keyed provincial panel and the Guangdong/Changsha records; secondary rows say so."""
-    from pipeline.paths import RAW_TARGETS_DIR
+    from pipeline.common.paths import RAW_TARGETS_DIR
 
     counts = raw.groupby("file").size()
     assert counts["province_gdp_growth_2020_2023_news.csv"] == 102  # 16 + 27 + 28 + 31 province-years

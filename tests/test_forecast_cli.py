@@ -324,7 +324,7 @@ def test_an_about_target_is_judged_on_the_tolerant_reading_with_the_strict_one_k
 
 def test_a_briefing_entry_with_a_region_name_is_refused_naming_its_slug(tmp_path):
     """DVC names the output folder after the entry as written: 湖南 would write reports/湖南/ beside reports/hunan/."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
     from pipeline.model.forecast.config import briefing_entries
 
     assert briefing_entries({"hunan-2024-06": {"region": "hunan", "as_of": "2024-06"}})["hunan-2024-06"]["region"] == "hunan"

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, write
-from pipeline import safeio, yamlio
-from pipeline.csvsafe import neutralise
+from pipeline.common import safeio, yamlio
+from pipeline.common.csvsafe import neutralise
 from pipeline.sources import check, ingest
 from pipeline.sources.validate import DEFAULT_LIMITS, RawDataError, check_indicator_rows, read_raw_csv
 
@@ -55,7 +55,7 @@ def test_device_and_oversized_file_are_refused(tmp_path, monkeypatch):
     big = write(tmp_path / "big.csv", HEADER + OK * 10)
     monkeypatch.setitem(safeio.LIMITS, "text", 100)
     assert [str(p) for p in read_raw_csv(big, HEADER.strip().split(","))[1]] == [
-        f"{big}: is 0 KB, more than the 0 KB a text file may be (pipeline/safeio.py)"]
+        f"{big}: is 0 KB, more than the 0 KB a text file may be (pipeline/common/safeio.py)"]
 
 
 def test_symlink_in_data_raw_to_a_file_outside_is_refused(tmp_path):

@@ -102,7 +102,7 @@ def test_a_years_map_uses_earlier_ordinary_years_only():
 
 
 def test_settings_off_by_default_and_not_with_the_logistic_map():
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     assert pit_settings({}) is None
     assert pit_settings({"pit_recalibrate": True})["shrink_years"] == 3.0

@@ -64,7 +64,7 @@ def test_text_cell_is_reported(tmp_path):
 @pytest.mark.skipif(not (SHARED / "formats").is_dir(), reason="../shared not beside the checkout")
 def test_real_portal_exports_match_the_embedded_revised_gdp():
     import pandas as pd
-    from pipeline.paths import RAW_INDICATORS
+    from pipeline.common.paths import RAW_INDICATORS
 
     indices, _ = read_portal(SHARED / "formats" / "nbs_quarterly_gdp_indices.csv")
     levels, _ = read_portal(SHARED / "formats" / "nbs_quarterly_gdp_current_prices.csv")
@@ -180,7 +180,7 @@ SIDECARS = {
                    "1:-: YAML anchors and aliases (&name, *name) are not accepted"),
     "alias_only": ("region: *r\n", "1:-: YAML anchors and aliases (&name, *name) are not accepted"),
     "too_large": ("source: " + "x" * 70000 + "\n",
-                  "is 68 KB, more than the 64 KB a sidecar file may be (pipeline/safeio.py)"),
+                  "is 68 KB, more than the 64 KB a sidecar file may be (pipeline/common/safeio.py)"),
     "unknown_key": ("region: hunan\nregoin: hunan\n", "2:regoin: unknown key 'regoin'; a sidecar has region, vintage, source"),
     "unknown_region": ("vintage: first\nregion: 湖男\n",
                        "2:region: unknown region '湖男'; did you mean: 湖南省 (hunan), 湖北省 (hubei)"),

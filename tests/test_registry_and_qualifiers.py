@@ -126,7 +126,7 @@ def test_resolve_region_short_and_full_forms(text, slug):
 def _registry_rows():
     import csv
 
-    from pipeline.paths import REGISTRIES
+    from pipeline.common.paths import REGISTRIES
 
     with open(REGISTRIES / "regions.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, write
 from pipeline.sources import ingest
-from pipeline.paths import RAW_RELEASES
+from pipeline.common.paths import RAW_RELEASES
 from pipeline.sources.releases import ReleaseError, read_release
 from pipeline.sources.releases.period import find_periods
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import paths
+from pipeline.common import paths
 from pipeline.sources.reports import (
     chinese_number, decode, find_quantities, indicator_for, normalize, parse_report, read_report, score,
 )

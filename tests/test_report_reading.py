@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import paths
+from pipeline.common import paths
 from pipeline.sources import targets
 from pipeline.sources.reports import ReportError, identify, parse_report, read_report
 from pipeline.sources.reports.outcomes import level_cny_100m, outcome_indicator
@@ -204,7 +204,7 @@ def test_sidecar_not_utf8_and_too_large(tmp_path):
     write(side, "# " + "x" * 70_000 + "\nregion: henan\n")
     with pytest.raises(ReportError) as err:
         identify(path, HENAN)
-    assert str(err.value) == f"{side}: is 68 KB, more than the 64 KB a sidecar file may be (pipeline/safeio.py)"
+    assert str(err.value) == f"{side}: is 68 KB, more than the 64 KB a sidecar file may be (pipeline/common/safeio.py)"
 
 
 # --------------------------------------------------------------------------- the stage over a folder

@@ -4,7 +4,7 @@ import yaml
 
 from conftest import ROOT
 from pipeline.__main__ import main
-from pipeline.errors import InputError
+from pipeline.common.errors import InputError
 from pipeline.presentation.briefing import runner
 
 BRIEFINGS = "briefings:\n  china-2026-08: {region: china, as_of: '2026-08', previous_as_of: '2026-06', lang: zh}\n"

@@ -30,7 +30,7 @@ import pandas as pd
 from pipeline.model import annual
 from pipeline.model.annual import panel as annual_panel
 from pipeline.evaluation import scoring
-from pipeline.paths import PARAMS, PROCESSED
+from pipeline.common.paths import PARAMS, PROCESSED
 from pipeline.sources import data
 
 BACKTEST = PROCESSED / "backtest_annual.csv"

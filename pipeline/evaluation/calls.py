@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.csvsafe import neutralise
-from pipeline.paths import PARAMS, PROCESSED, ROOT
+from pipeline.common.csvsafe import neutralise
+from pipeline.common.paths import PARAMS, PROCESSED, ROOT
 from pipeline.sources import data, qualifiers, registry
 
 LEDGER = ROOT / "ledger" / "calls.csv"
@@ -240,11 +240,11 @@ def _forecast_calls(path: Path, region: str) -> list[dict]:
 def _entry_cut(key: str, cfg, ledger: pd.DataFrame, pending: list[dict]) -> pd.DataFrame:
     """The cut of briefings entry KEY (its region, year and month; today = its forecast) or of KEY ``scoreboard``
     (every region, params.yaml ``scoreboard`` year and month)."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
     from pipeline.model.forecast.config import FORECAST_DIR
 
     if key == "scoreboard":  # the page compares its own numbers with the same month's calls
-        from pipeline import yamlio
+        from pipeline.common import yamlio
 
         sb = (yamlio.load_file(PARAMS) or {}).get("scoreboard") or {}
         if not {"year", "as_of"} <= set(sb):
@@ -262,7 +262,7 @@ def write_cuts(keys: list[str] | None = None, ledger_path: Path = LEDGER, out_di
     """Stage ``calls_cut``: ``out_dir/KEY.csv`` for each key (None: every briefings entry and ``scoreboard``, and
     the cuts of removed entries are deleted, since the stage's output is the folder). One process for all pages
     (issue 18); a cut whose calls did not change keeps its bytes, so DVC reruns no page that reads it."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
     from pipeline.model.forecast.config import Config
 
     cfg = Config.load()
@@ -307,7 +307,7 @@ def run(args) -> int:
 
     ledger_path = args.ledger or LEDGER
     if args.cut:
-        from pipeline.errors import InputError
+        from pipeline.common.errors import InputError
 
         try:
             paths = write_cuts(None if args.cut == "all" else [args.cut], ledger_path)

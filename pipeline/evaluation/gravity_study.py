@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipeline.evaluation import annual_backtest, scoring
 from pipeline.model import annual, gravity
-from pipeline.paths import PROCESSED
+from pipeline.common.paths import PROCESSED
 from pipeline.sources import data
 
 QUANTILES = {"q05_pct": 0.05, "q10_pct": 0.10, "q25_pct": 0.25, "q50_pct": 0.50, "q75_pct": 0.75, "q90_pct": 0.90,

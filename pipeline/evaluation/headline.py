@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.paths import PROCESSED
+from pipeline.common.paths import PROCESSED
 
 INPUTS = {
     "ingest": PROCESSED / "ingest_summary.json",

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.csvsafe import neutralise
+from pipeline.common.csvsafe import neutralise
 from pipeline.sources import qualifiers, registry
-from pipeline import yamlio
-from pipeline.paths import OBSERVATIONS, PARAMS, PROCESSED, TARGETS
+from pipeline.common import yamlio
+from pipeline.common.paths import OBSERVATIONS, PARAMS, PROCESSED, TARGETS
 
 TRACK_RECORD = PROCESSED / "track_record.csv"
 BASE_RATES = PROCESSED / "track_record_base_rates.csv"
@@ -150,7 +150,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     """The CLI: names are resolved to slugs (unknown ones get suggestions, exit 2); an empty record is exit 1."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     if args.stage:
         return main()

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.sources import registry
-from pipeline.paths import PROCESSED
+from pipeline.common.paths import PROCESSED
 
 OUT_DIR = PROCESSED / "plots"
 BY_MONTH = PROCESSED / "backtest_by_month.csv"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from pipeline import yamlio
+from pipeline.common import yamlio
 
 from pipeline.sources import data, registry
 from pipeline.model import growth
 from pipeline.model.forecasters import history_from_observations
-from pipeline.paths import PROCESSED
+from pipeline.common.paths import PROCESSED
 from pipeline.presentation.plots import use_cjk_font
 
 EMPTY = {

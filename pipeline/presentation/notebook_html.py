@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.common.errors import InputError
 from pipeline.presentation.briefing.fonts import embed_cjk_font
 
 

@@ -23,10 +23,10 @@ import pandas as pd
 import yaml
 
 from pipeline.sources import data, registry
-from pipeline import yamlio
+from pipeline.common import yamlio
 from pipeline.model.forecast import AnnualModel, Config, forecast_region
 from pipeline.presentation.i18n import LANGS, t
-from pipeline.paths import PARAMS, ROOT
+from pipeline.common.paths import PARAMS, ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "scoreboard.ipynb"
 REPORTS = ROOT / "reports" / "scoreboard"
@@ -426,7 +426,7 @@ def run(args) -> int:
     try:
         if args.stage:
             spec = stage_params()
-            from pipeline.paths import PROCESSED
+            from pipeline.common.paths import PROCESSED
 
             render(spec["year"], spec["as_of"], None, spec["lang"], calls_csv=PROCESSED / "ledger" / "scoreboard.csv")
             return 0

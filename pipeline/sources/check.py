@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.paths import RAW_PORTAL
+from pipeline.common.paths import RAW_PORTAL
 from pipeline.sources import ingest, portal, validate
 from pipeline.sources.validate import Problem, RawTable, load_limits, read_file_bytes
 

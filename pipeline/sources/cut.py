@@ -12,8 +12,8 @@ import sys
 
 import pandas as pd
 
-from pipeline.errors import InputError
-from pipeline.paths import CUTS, OBSERVATIONS, PARAMS
+from pipeline.common.errors import InputError
+from pipeline.common.paths import CUTS, OBSERVATIONS, PARAMS
 from pipeline.sources import data
 
 
@@ -33,7 +33,7 @@ def entry_cuts(obs: pd.DataFrame, briefings: dict) -> dict[str, pd.DataFrame]:
 
 
 def main(argv: list[str]) -> int:
-    from pipeline import yamlio
+    from pipeline.common import yamlio
 
     if len(argv) > 1:
         print("usage: python -m pipeline.sources.cut [KEY] (a briefings entry of params.yaml; default: every entry)",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.sources import ingest, qualifiers
-from pipeline.paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, TARGETS
+from pipeline.common.paths import OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_TARGETS, RAW_TARGETS_DIR, TARGETS
 from pipeline.sources.schema import OBSERVATION_KEY, RAW_TARGET_COLUMNS, TARGET_COLUMNS
 from pipeline.sources.validate import (Problem, RawDataError, RawTable, check_target_rows, decode_text, load_limits, read_file_bytes,
                        read_raw_csv)
@@ -100,7 +100,7 @@ def cut_as_of(obs: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
 
 def closed_year_observations() -> pd.DataFrame:
     """The ingest stage's closed-years table when it has run, else the same from the observations in memory."""
-    from pipeline.paths import CLOSED_YEARS
+    from pipeline.common.paths import CLOSED_YEARS
 
     if CLOSED_YEARS.exists():
         return pd.read_csv(CLOSED_YEARS, keep_default_na=False, na_values={"value": [""]})

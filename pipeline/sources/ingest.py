@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.csvsafe import neutralise
+from pipeline.common.csvsafe import neutralise
 from pipeline.sources import qualifiers, registry
 from pipeline.sources.portal import raw_table, read_portal, read_sidecar, unmapped_lines
-from pipeline.paths import (CLOSED_YEARS, OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_RELEASES, RAW_TARGETS, RAW_TARGETS_DIR,
+from pipeline.common.paths import (CLOSED_YEARS, OBSERVATIONS, PROCESSED, RAW_INDICATORS, RAW_PORTAL, RAW_RELEASES, RAW_TARGETS, RAW_TARGETS_DIR,
                     ROOT, TARGETS)
 from pipeline.sources.releases import ReleaseError, read_release
 from pipeline.sources.schema import OBSERVATION_COLUMNS, OBSERVATION_KEY, RAW_INDICATOR_COLUMNS, RAW_TARGET_COLUMNS, TARGET_COLUMNS

@@ -14,7 +14,7 @@ Rows the map does not know are reported, not guessed.
 
 A ``FILE.meta.yaml`` sidecar beside an export names its region, vintage and source; it is read with a
 loader that refuses YAML tags, anchors and aliases (an alias bomb would exhaust memory) and deep nesting
-(``pipeline.yamlio``), at most 64 KB,
+(``pipeline.common.yamlio``), at most 64 KB,
 and every problem in it is reported against the sidecar file.
 """
 from __future__ import annotations
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.csvsafe import neutralise
-from pipeline import yamlio
-from pipeline.paths import REGISTRIES
-from pipeline.safeio import FileRefused
+from pipeline.common.csvsafe import neutralise
+from pipeline.common import yamlio
+from pipeline.common.paths import REGISTRIES
+from pipeline.common.safeio import FileRefused
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS, VINTAGES
 from pipeline.sources.validate import MAX_SIDECAR_BYTES, Problem, decode_text, number_problem, plain_number, read_file_bytes
 
@@ -327,7 +327,7 @@ def run(args) -> int:
     import sys
 
     from pipeline.sources import registry
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     meta, problems = read_sidecar(args.path)
     if args.region:

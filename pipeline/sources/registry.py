@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from pipeline.paths import REGISTRIES
+from pipeline.common.paths import REGISTRIES
 
 
 @dataclass(frozen=True)

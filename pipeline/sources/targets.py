@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.csvsafe import neutralise
-from pipeline import paths
+from pipeline.common.csvsafe import neutralise
+from pipeline.common import paths
 from pipeline.sources import qualifiers, registry, validate
 from pipeline.sources.reports import OUTCOME_COLUMNS, TARGET_COLUMNS, ReportError, identify, normalize, parse_report, read_report
 from pipeline.sources.reports.identify import SIDECAR_SUFFIX, check_region, read_sidecar, region_from_text, year_from_text

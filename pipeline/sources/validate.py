@@ -20,8 +20,8 @@ from pathlib import Path
 
 
 from pipeline.sources import qualifiers, registry
-from pipeline import safeio, yamlio
-from pipeline.paths import PARAMS
+from pipeline.common import safeio, yamlio
+from pipeline.common.paths import PARAMS
 from pipeline.sources.schema import (GROWTH_MEASURES, GROWTH_UNIT, LEVEL_MEASURES, LEVEL_UNITS, MEASURES, RAW_INDICATOR_COLUMNS,
                      RAW_TARGET_COLUMNS, VINTAGES)
 
@@ -80,7 +80,7 @@ def load_limits(params_path: Path = PARAMS) -> dict[str, float]:
 
 
 def read_file_bytes(path: Path | str, kind: str = "text") -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes through ``pipeline.safeio``, or the one problem that stops it being read (missing, a directory,
+    """The file's bytes through ``pipeline.common.safeio``, or the one problem that stops it being read (missing, a directory,
     a dangling link, a link out of the repository, a FIFO or device, more than the size a ``kind`` may be)."""
     p, f = str(path), Path(path)
     if f.is_symlink() and not f.exists():

@@ -94,7 +94,7 @@ def pit_settings(params: dict) -> dict | None:
     if not bool(params.get("pit_recalibrate", False)):
         return None
     if bool(params.get("recalibrate", False)):
-        from pipeline.errors import InputError
+        from pipeline.common.errors import InputError
 
         raise InputError("params.yaml: backtest.recalibrate and backtest.pit_recalibrate are both on: pick one", code=2)
     given = params.get("pit_recalibration", {}) or {}

@@ -16,10 +16,10 @@ from pipeline.model import forecasters as fc
 from pipeline.model import distributions as dist
 from pipeline.model import gravity as gv
 from pipeline.evaluation import scoring
-from pipeline import yamlio
+from pipeline.common import yamlio
 from pipeline.model.forecast import Config, method_draws, profile_for
 from pipeline.model.forecast.config import _seed
-from pipeline.paths import PARAMS
+from pipeline.common.paths import PARAMS
 
 
 BASE_METHODS = ("carry_forward", "empirical_drift", "recent_drift", "state_space", "bridge")
@@ -204,7 +204,7 @@ CHOICE_LOSSES = ("crps", "brier")
 def choice_loss(params: dict, key: str = "choice_loss") -> str:
     """What the nested choice minimises over earlier years: ``crps`` (the whole distribution; fixed in advance) or
     ``brier`` (P(met) only; for the comparison fixed in advance in benchmarks/README.md)."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     loss = params.get(key, "crps")
     if loss not in CHOICE_LOSSES:

@@ -12,7 +12,7 @@ from pipeline.sources import data
 from pipeline.evaluation.goals import goals
 from pipeline.evaluation.metrics import MONTHLY_INDICATORS, by_month_table, by_regime_table, headline, reliability_by_regime
 from pipeline.model.forecast import DEFAULT_CHOICE, Config
-from pipeline.paths import PROCESSED
+from pipeline.common.paths import PROCESSED
 from pipeline.evaluation.backtest.borrowing import borrowing_backtest, borrowing_cases, borrowing_summary, nested_widening
 from pipeline.evaluation.backtest.evaluate import load_params, cases, load_shock_years
 from pipeline.evaluation.backtest.choice import run_backtest, year_configs
@@ -51,7 +51,7 @@ def national_targets() -> pd.DataFrame:
 
 def check_scorable(obs: pd.DataFrame, indicators: list[str], years: list[int]) -> None:
     """Fail in one line, before a minute of work, when no year asked for has a national December outcome."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     if not years:
         raise InputError("params.yaml: backtest.first_year is after backtest.last_year: no year to score")
@@ -163,7 +163,7 @@ def run(args) -> int:
             print(p, file=sys.stderr)
         return 1
     from pipeline.sources import registry
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     series = []
     for name in args.series:  # slugs or names as people write them: GDP, 社会消费品零售总额

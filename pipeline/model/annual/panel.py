@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.sources import registry
-from pipeline import yamlio
-from pipeline.paths import PARAMS
+from pipeline.common import yamlio
+from pipeline.common.paths import PARAMS
 
 
 NATIONAL = "china"

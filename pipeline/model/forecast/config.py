@@ -8,8 +8,8 @@ from pathlib import Path
 
 
 from pipeline.sources import registry
-from pipeline import yamlio
-from pipeline.paths import PARAMS, PROCESSED
+from pipeline.common import yamlio
+from pipeline.common.paths import PARAMS, PROCESSED
 
 
 FORECAST_DIR = PROCESSED / "forecast"
@@ -122,7 +122,7 @@ def briefing_entries(raw, path: Path = PARAMS) -> dict[str, dict]:
 
     (DVC names the stages of a ``foreach`` by the mapping's keys, so one entry's change reruns that entry only.)
     """
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     if raw is None:
         return {}

@@ -12,7 +12,7 @@ from pipeline.sources import data, qualifiers, registry
 from pipeline.model import forecasters as fc, growth
 from pipeline.model import distributions as dist
 from pipeline.model import gravity as gv
-from pipeline.paths import PROCESSED
+from pipeline.common.paths import PROCESSED
 from pipeline.model.forecast.config import COLUMNS, ANNUAL_CHOICE, Config, GROWTH_INDICATORS, METHODS, _seed
 from pipeline.model.forecast.inputs import dynamics_source, profile_for
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.csvsafe import neutralise
+from pipeline.common.csvsafe import neutralise
 from pipeline.sources import data, registry
 from pipeline.model.forecast import realtime
-from pipeline.paths import CUTS
+from pipeline.common.paths import CUTS
 from pipeline.model.forecast.config import COLUMNS, Config, FORECAST_DIR, METHODS
 from pipeline.model.forecast.engine import forecast_region, missing_data_message, round_frame
 
@@ -18,7 +18,7 @@ def run_forecast(as_of: str, regions: list[str], methods: list[str], indicator_p
                  targets_path: Path | None = None, cfg: Config | None = None, prefer_file: bool = False,
                  observations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Forecasts for the regions; InputError naming each region (and the missing series) that has nothing to forecast."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     cfg = cfg or Config.load()
     year, month = data.parse_as_of(as_of)
@@ -87,7 +87,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     """The CLI: argument mistakes exit 2 with one line, data mistakes (bad files, no data) exit 1."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     if args.stage:
         return stage(args.stage)

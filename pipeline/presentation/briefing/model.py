@@ -16,7 +16,7 @@ import pandas as pd
 from pipeline.sources import data, registry
 from pipeline.model.forecast import Config, forecast_region, profile_for
 from pipeline.model.forecasters import history_from_observations
-from pipeline.paths import PROCESSED
+from pipeline.common.paths import PROCESSED
 from pipeline.model.forecast.realtime import comparison_start, read_path, real_time_path, split_months
 
 BACKTEST = PROCESSED / "backtest.csv"

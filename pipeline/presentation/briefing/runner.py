@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from pipeline.presentation import i18n
-from pipeline.paths import PARAMS, ROOT
+from pipeline.common.paths import PARAMS, ROOT
 from pipeline.presentation.briefing import fmt
 from pipeline.presentation.briefing.model import Briefing, BriefingInputError, indicator_path, validate_request
 from pipeline.presentation.notebook_html import page
@@ -142,8 +142,8 @@ def translations(path: Path = PARAMS, briefings: dict | None = None) -> dict[str
     """params.yaml ``translations``: KEY -> {of, region, as_of, previous_as_of?, lang}: the briefing of the
     ``briefings`` entry ``of`` in another language, from that entry's cut and forecast, written to
     ``reports/REGION/AS_OF/LANG/``. Each mistake is one line naming params.yaml and the key (InputError)."""
-    from pipeline import yamlio
-    from pipeline.errors import InputError
+    from pipeline.common import yamlio
+    from pipeline.common.errors import InputError
 
     raw = ((yamlio.load_file(path) if path.exists() else {}) or {}).get("translations")
     if raw is None:
@@ -180,9 +180,9 @@ def translations(path: Path = PARAMS, briefings: dict | None = None) -> dict[str
 def stage(key: str) -> int:
     """DVC stage ``briefing@KEY`` (an entry of ``briefings:`` in params.yaml) or ``translation@KEY`` (an entry of
     ``translations:``: an entry's briefing in another language, in ``reports/REGION/AS_OF/LANG/``)."""
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
     from pipeline.model.forecast import FORECAST_DIR
-    from pipeline.paths import CUTS, PROCESSED
+    from pipeline.common.paths import CUTS, PROCESSED
 
     try:
         briefings = entries()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline import yamlio
+from pipeline.common import yamlio
 
 
 LANGS = ("zh", "en")

@@ -11,7 +11,7 @@ import csv
 import sys
 from pathlib import Path
 
-from pipeline.csvsafe import neutralise_rows
+from pipeline.common.csvsafe import neutralise_rows
 from pipeline.sources.releases.decode import ReleaseError
 from pipeline.sources.releases.read import COLUMNS, read_release
 from pipeline.sources.schema import RAW_INDICATOR_COLUMNS
@@ -26,7 +26,7 @@ def add_arguments(parser) -> None:
 
 
 def _year(text: str | None) -> int | None:
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     if text is None:
         return None
@@ -36,7 +36,7 @@ def _year(text: str | None) -> int | None:
 
 
 def run(args) -> int:
-    from pipeline.errors import InputError
+    from pipeline.common.errors import InputError
 
     if not args.paths:
         raise InputError("give at least one release file (python -m pipeline read-release FILE...)", code=2)

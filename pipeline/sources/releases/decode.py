@@ -9,8 +9,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pipeline import safeio, yamlio
-from pipeline.safeio import declared_page_text
+from pipeline.common import safeio, yamlio
+from pipeline.common.safeio import declared_page_text
 from pipeline.sources.page_tags import BLOCK_TAGS, SKIP_TAGS
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import safeio, yamlio
+from pipeline.common import safeio, yamlio
 from pipeline.sources import registry
 from pipeline.sources.reports.quantities import normalize, visible
 from pipeline.sources.reports.read import ReportError

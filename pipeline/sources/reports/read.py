@@ -11,8 +11,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pipeline import safeio
-from pipeline.safeio import declared_page_text
+from pipeline.common import safeio
+from pipeline.common.safeio import declared_page_text
 from pipeline.sources.page_tags import BLOCK_TAGS as _BLOCK_TAGS, SKIP_TAGS as _SKIP_TAGS, VOID_TAGS as _VOID_TAGS
 
 

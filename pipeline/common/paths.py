@@ -1,7 +1,7 @@
 """Where things live, relative to the repository root (one place, so stages and tests agree)."""
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # pipeline/common/paths.py -> the repository
 RAW = ROOT / "data" / "raw"
 RAW_INDICATORS = RAW / "indicators"
 RAW_PORTAL = RAW / "portal"
@@ -18,4 +18,4 @@ CLOSED_YEARS = PROCESSED / "observations_closed_years.csv"
 CUTS = PROCESSED / "cuts"
 TARGETS = PROCESSED / "targets.csv"
 PARAMS = ROOT / "params.yaml"
-REGISTRIES = Path(__file__).resolve().parent / "sources" / "registries"
+REGISTRIES = ROOT / "pipeline" / "sources" / "registries"

@@ -28,8 +28,8 @@ import stat
 import zipfile
 from pathlib import Path
 
-from pipeline.errors import InputError
-from pipeline.paths import ROOT
+from pipeline.common.errors import InputError
+from pipeline.common.paths import ROOT
 
 MB = 1024 * 1024
 LIMITS = {"text": 50 * MB, "docx": 50 * MB, "sidecar": 64 * 1024, "params": 1 * MB, "yaml": 1 * MB}
@@ -87,7 +87,7 @@ def problem(path: Path | str, kind: str = "text") -> str | None:
     if why:
         return why
     if st.st_size > LIMITS[kind]:
-        return f"is {_size(st.st_size)}, more than the {_size(LIMITS[kind])} a {kind} file may be (pipeline/safeio.py)"
+        return f"is {_size(st.st_size)}, more than the {_size(LIMITS[kind])} a {kind} file may be (pipeline/common/safeio.py)"
     return None
 
 
@@ -112,7 +112,7 @@ def read_bytes(path: Path | str, kind: str = "text") -> bytes:
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise FileRefused(path, f"is more than the {_size(limit)} a {kind} file may be (pipeline/safeio.py)")
+        raise FileRefused(path, f"is more than the {_size(limit)} a {kind} file may be (pipeline/common/safeio.py)")
     return data
 
 
@@ -137,7 +137,7 @@ def check_zip(data: bytes, name: str) -> None:
     total = sum(i.file_size for i in infos)
     if total > ZIP_MAX_TOTAL:
         raise FileRefused(name, f"archive unpacks to {_size(total)}, more than the {_size(ZIP_MAX_TOTAL)} a .docx "
-                          "may (pipeline/safeio.py)")
+                          "may (pipeline/common/safeio.py)")
     for i in infos:
         if i.file_size > MB and i.file_size > ZIP_MAX_RATIO * max(i.compress_size, 1):
             raise FileRefused(name, f"archive member {i.filename[:80]!r} unpacks to {_size(i.file_size)} from "

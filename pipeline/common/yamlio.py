@@ -4,7 +4,7 @@ params.yaml, and a forecast call read it several times); the same data either wa
 Every YAML the tool reads (params.yaml, the sidecars of portal exports, releases and reports) goes through ``load``,
 which refuses, in one line naming the file and line: explicit tags (``!!python/object``, ``!!str`` ...), anchors
 and aliases (an alias bomb would exhaust memory), nesting deeper than ``MAX_DEPTH`` levels and malformed YAML.
-``load_file`` reads through ``pipeline.safeio`` (a link out of the repository, a FIFO, an oversized file are
+``load_file`` reads through ``pipeline.common.safeio`` (a link out of the repository, a FIFO, an oversized file are
 refused) and, for params.yaml, checks the type of every known key (``PARAM_TYPES``) and that no number is
 .inf or .nan, naming the key: a stage never runs on ``n_draws: "many"``.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline import safeio
-from pipeline.safeio import FileRefused
+from pipeline.common import safeio
+from pipeline.common.safeio import FileRefused
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FILES: dict = {}
