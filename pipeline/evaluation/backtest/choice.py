@@ -11,7 +11,8 @@ from pipeline.evaluation import scoring
 from pipeline.evaluation.metrics import long_probabilities
 from pipeline.model.forecast import Config
 from pipeline.evaluation.backtest.evaluate import (GRID, _sorted_summary_rows, _summary_row, _with_gravity, candidates,
-                                                   choice_label, choice_loss, run_cases)
+                                                   choice_label, choice_loss, location_settings, run_cases)
+from pipeline.evaluation.backtest import location as bl
 
 
 def _combination(label: str) -> str:
@@ -200,6 +201,13 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
     min_years = int(params.get("min_learn_years", 3))
     recalibrate = bool(params.get("recalibrate", False))
     pit = pit_settings(params)
+    where = None
+    if params.get("location_choice"):
+        settings = location_settings(params)
+        if pit is not None or recalibrate:
+            from pipeline.common.errors import InputError
+
+            raise InputError("params.yaml: backtest.location_choice with a recalibration on: pick one", code=2)
     if pit is not None:
         pits = pit_table(picked, case_info)
         maps = {int(y): fit_pit(pits, shock_years, min_years, pit, before=int(y)) for y in raw.year.unique()}
@@ -211,6 +219,12 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
     else:
         coefs = {int(y): (0.0, 1.0) for y in raw.year.unique()}
         default, raw = raw.assign(method="default"), raw.iloc[0:0]
+        if params.get("location_choice"):  # the default moved to the location chosen from earlier years
+            table = bl.location_table(rows, default, choices, shock_years, min_years)
+            chosen = bl.nested_locations(table, settings, min_years)
+            where = bl.case_locations(table, chosen, settings)
+            default = bl.relocated_rows(default, picked, where, gravity, cfg.n_draws)
+            choices = choices.merge(chosen, on=["indicator", "year"], how="left")
     choices = choices.assign(recal_a=choices.year.map(lambda y: coefs[int(y)][0]),
                              recal_b=choices.year.map(lambda y: coefs[int(y)][1]))
     if pit is not None:
@@ -226,6 +240,8 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
         long = long[long.method == "default_raw"]
         a, b = dist.fit_recalibration(long.p_met, long.met)
     choice = {"indicators": final_choice(cand, params), "recalibration": {"a": round(a, 4), "b": round(b, 4)}}
+    if where is not None:  # the location on every eligible year, for the live forecasts (Config.location)
+        choice["location"] = bl.final_location(table, settings, min_years)
     if pit is not None:  # the map on every ordinary year, for the live forecasts (engine: Config.pit_recalibration)
         shifts, sigma = fit_pit(pits, shock_years, min_years, pit)
         choice["pit_recalibration"] = {"sigma": round(sigma, 4), "mu": {k: round(v, 4) for k, v in shifts.items()},

@@ -15,6 +15,7 @@ from pipeline.sources import data, qualifiers
 from pipeline.model import forecasters as fc
 from pipeline.model import distributions as dist
 from pipeline.model import gravity as gv
+from pipeline.model import location as loc
 from pipeline.evaluation import scoring
 from pipeline.common import yamlio
 from pipeline.model.forecast import Config, method_draws, profile_for
@@ -212,6 +213,26 @@ def choice_loss(params: dict, key: str = "choice_loss") -> str:
     return loss
 
 
+LOCATION_DEFAULTS = {"kinds": list(loc.LOCATIONS), "bias": [False, True], "loss": "squared", "shrink_years": 3.0,
+                     "momentum_periods": 3}
+
+
+def location_settings(params: dict) -> dict:
+    """``backtest.location`` over its defaults (the candidates fixed before the first run, benchmarks/README.md)."""
+    from pipeline.common.errors import InputError
+
+    given = params.get("location", {}) or {}
+    out = {**LOCATION_DEFAULTS, **given}
+    out["kinds"] = [str(k) for k in out["kinds"]]
+    bad = [k for k in out["kinds"] if k not in loc.LOCATIONS]
+    if bad or not out["kinds"] or out["loss"] not in ("squared", "absolute"):
+        raise InputError(f"params.yaml: backtest.location: kinds among {', '.join(loc.LOCATIONS)}, loss squared or "
+                         f"absolute (got {given!r})", code=2)
+    out["bias"] = [bool(b) for b in out["bias"]]
+    out["shrink_years"], out["momentum_periods"] = float(out["shrink_years"]), int(out["momentum_periods"])
+    return out
+
+
 _SHARED: dict = {}
 
 
@@ -275,6 +296,10 @@ def evaluate_case(obs: pd.DataFrame, targets: pd.DataFrame | None, region: str, 
                 **{f"threshold_{i}_strict": t["strict"] for i, t in enumerate(thr)},
                 **{f"step_{i}": float(_met(latest, t["threshold"], t["strict"])) for i, t in enumerate(thr)},
                 **{f"met_{i}": float(_met(actual, t["threshold"], t["strict"])) for i, t in enumerate(thr)})
+    if params.get("location_choice"):  # the momentum location (backtest.location_choice), only when it is on
+        ordered_cur = cur.sort_values("month")
+        base["momentum_pct"] = loc.momentum_median(ordered_cur.month.tolist(), ordered_cur.ytd_growth_pct.tolist(),
+                                                   profile, location_settings(params)["momentum_periods"])
     rows = [dict(base, method=m, choice="", **_summary_row(d, actual, thr)) for m, d in draws.items()]
     cand_rows = []
     seed = _seed(cfg, region, ind, year, month, "default")

@@ -60,6 +60,9 @@ class Config:
     # PIT recalibration (backtest.pit_recalibrate): indicator -> (mu, sigma) fitted by the backtest on every ordinary
     # year; empty: none
     pit_recalibration: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # location of the default (backtest.location_choice): indicator -> {kind, bias, bias_pp: {month: pp}} chosen by
+    # the backtest on every eligible year; empty: the default keeps its own median
+    location: dict[str, dict] = field(default_factory=dict)
     about_tolerance_pp: float = 0.5
     on_track_p: float = 0.7
     at_risk_p: float = 0.3
@@ -98,6 +101,7 @@ class Config:
             pit = choice.get("pit_recalibration") or {}
             cfg.pit_recalibration = {ind: (float(mu), float(pit.get("sigma", 1.0)))
                                      for ind, mu in (pit.get("mu") or {}).items()}
+            cfg.location = {ind: dict(v) for ind, v in (choice.get("location") or {}).items()}
         return cfg
 
     def choice_for(self, indicator: str) -> tuple[dict[str, float], str, float]:

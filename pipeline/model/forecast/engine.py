@@ -12,6 +12,7 @@ from pipeline.sources import data, qualifiers, registry
 from pipeline.model import forecasters as fc, growth
 from pipeline.model import distributions as dist
 from pipeline.model import gravity as gv
+from pipeline.model import location as loc
 from pipeline.common.paths import PROCESSED
 from pipeline.model.forecast.config import COLUMNS, ANNUAL_CHOICE, Config, GROWTH_INDICATORS, METHODS, _seed
 from pipeline.model.forecast.inputs import dynamics_source, profile_for
@@ -217,6 +218,10 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
                 out["default"] = dist.recalibrate(out["default"], *cfg.recalibration)
             if src == region and indicator in cfg.pit_recalibration:
                 out["default"] = dist.pit_recalibrate(out["default"], *cfg.pit_recalibration[indicator])
+            if src == region and gap is None and indicator in cfg.location:
+                out["default"], note = relocate(out["default"], cfg.location[indicator], out, cur, hist, year, month,
+                                                cfg, region, indicator, profile)
+                notes += [note] if note else []
         elif out:
             fallback = "empirical_drift" if "empirical_drift" in out else sorted(out)[0]
             out["default"] = out[fallback]
@@ -232,6 +237,38 @@ def indicator_draws(obs: pd.DataFrame, region: str, indicator: str, year: int, m
                              f"{1 - share:.0%} the annual model ({annual[1]['mode']})")
     info["note"] = "; ".join(notes)
     return out, info
+
+
+def relocate(default: np.ndarray, spec: dict, draws: dict, cur: pd.DataFrame, hist: pd.DataFrame, year: int,
+             month: int, cfg: Config, region: str, indicator: str, profile: pd.Series) -> tuple[np.ndarray, str]:
+    """The default moved (every draw by one constant) to the location the backtest chose for the indicator
+    (``default_choice.json`` ``location``), plus its bias term at the latest published month; why: see
+    ``pipeline/model/location.py``. Carry-forward's draws are made here when no caller asked for them."""
+    kind = str(spec.get("kind", "default"))
+    if kind == "default" and not spec.get("bias"):
+        return default, ""
+    medians = {"default": float(np.median(default))}
+    needs = {"carry_forward": kind in ("carry_forward", "halfway"), "empirical_drift": kind == "empirical_drift"}
+    for method, needed in needs.items():
+        d = draws.get(method)
+        if d is None and needed:
+            try:
+                d = method_draws(method, hist, year, month, cfg, _seed(cfg, region, indicator, year, month, method))
+            except fc.InsufficientData:
+                d = None
+        if d is not None:
+            medians[method] = float(np.median(d))
+    ordered = cur.sort_values("month")
+    medians["momentum"] = loc.momentum_median(ordered.month.tolist(), ordered.ytd_growth_pct.tolist(), profile,
+                                              int(spec.get("momentum_periods", 3)))
+    target = loc.location_value(kind, medians)
+    if spec.get("bias"):
+        target += float((spec.get("bias_pp") or {}).get(str(int(ordered.month.iloc[-1])), 0.0))
+    if not math.isfinite(target):
+        return default, ""
+    moved = loc.shift_to(default, target)
+    return moved, f"default moved to the {kind} location{' with its bias term' if spec.get('bias') else ''} " \
+                  f"({float(np.median(moved)) - medians['default']:+.2f} pp)"
 
 
 def with_gravity(p: dist.PMet, draws: np.ndarray, target: dict, cfg: Config) -> dist.PMet:
