@@ -248,3 +248,13 @@ def test_range_message_at_the_boundary_never_contradicts_itself(tmp_path):
     outside = write(tmp_path / "b.csv", HEADER + OK.replace("6.1", "150.0000001"))
     assert [p.message for p in check.validate_paths([outside])[0]] == [
         "growth 150.0000001% is outside the plausible range [-60, 150] (params.yaml ingest)"]
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("pit_recalibrate", "yes please", "backtest.pit_recalibrate must be true or false, not 'yes please'"),
+    ("location_choice", 1, "backtest.location_choice must be true or false, not 1"),
+])
+def test_the_issue_22_switches_are_typed(key, value, message):
+    with pytest.raises(yamlio.FileRefused) as exc:
+        yamlio.check_params({"backtest": {key: value}})
+    assert message in str(exc.value)
