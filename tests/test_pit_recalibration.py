@@ -119,3 +119,12 @@ def test_live_config_reads_the_map(tmp_path):
     assert cfg.pit_recalibration == {"gdp": (-0.1, 1.2)}
     choice.write_text(json.dumps({"indicators": {}}))
     assert Config.load(choice_path=choice).pit_recalibration == {}
+
+
+def test_two_adjustments_of_the_default_are_one_line_naming_both():
+    from pipeline.common.errors import InputError
+    from pipeline.evaluation.backtest.choice import check_adjustments
+
+    check_adjustments({"recalibrate": True, "pit_recalibrate": False})
+    with pytest.raises(InputError, match=r"backtest.pit_recalibrate and backtest.location_choice are on together"):
+        check_adjustments({"pit_recalibrate": True, "location_choice": True})

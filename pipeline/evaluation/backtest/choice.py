@@ -10,8 +10,8 @@ from pipeline.model import distributions as dist
 from pipeline.evaluation import scoring
 from pipeline.evaluation.metrics import long_probabilities
 from pipeline.model.forecast import Config
-from pipeline.evaluation.backtest.evaluate import (GRID, _sorted_summary_rows, _summary_row, _with_gravity, candidates,
-                                                   choice_label, choice_loss, location_settings, run_cases)
+from pipeline.evaluation.backtest.evaluate import (GRID, _summary_row, candidates, choice_label, choice_loss,
+                                                   location_settings, rescored, row_thresholds, run_cases)
 from pipeline.evaluation.backtest import location as bl
 
 
@@ -78,8 +78,7 @@ def _recalibrated_rows(case_info: pd.DataFrame, picked: pd.DataFrame, coefs: dic
     rows = []
     for r in case_info.merge(picked[keys + ["candidate", "tail_weight", "grid"]], on=keys).to_dict("records"):
         a, b = coefs[int(r["year"])]
-        thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]))
-               for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
+        thr = row_thresholds(r)
         d = dist.recalibrate(r.pop("grid").astype(float), a, b)
         choice = choice_label(r.pop("candidate"), r.pop("tail_weight"))
         rows.append({**r, "method": "default", "choice": choice, "recal_a": a, "recal_b": b,
@@ -87,17 +86,27 @@ def _recalibrated_rows(case_info: pd.DataFrame, picked: pd.DataFrame, coefs: dic
     return pd.DataFrame(rows)
 
 
+ADJUSTMENTS = ("recalibrate", "pit_recalibrate", "location_choice")  # of the chosen default: at most one on
+
+
+def check_adjustments(params: dict) -> None:
+    """One line naming the switches when more than one adjustment of the chosen default is on: each rebuilds the
+    default's rows from the chosen grid, so two would not compose."""
+    on = [k for k in ADJUSTMENTS if params.get(k)]
+    if len(on) > 1:
+        from pipeline.common.errors import InputError
+
+        raise InputError(f"params.yaml: {' and '.join('backtest.' + k for k in on)} are on together: pick one", code=2)
+
+
 PIT_DEFAULTS = {"shrink_years": 3.0, "shift": True, "scale": True}
 
 
 def pit_settings(params: dict) -> dict | None:
     """``backtest.pit_recalibration`` over its defaults when ``backtest.pit_recalibrate`` is on, else None."""
+    check_adjustments(params)
     if not bool(params.get("pit_recalibrate", False)):
         return None
-    if bool(params.get("recalibrate", False)):
-        from pipeline.common.errors import InputError
-
-        raise InputError("params.yaml: backtest.recalibrate and backtest.pit_recalibrate are both on: pick one", code=2)
     given = params.get("pit_recalibration", {}) or {}
     return {"shrink_years": float(given.get("shrink_years", PIT_DEFAULTS["shrink_years"])),
             "shift": bool(given.get("shift", PIT_DEFAULTS["shift"])),
@@ -142,12 +151,8 @@ def _pit_rows(raw: pd.DataFrame, picked: pd.DataFrame, maps: dict, gravity: dict
         r = {**r, "method": "default", "pit_mu": mu, "pit_sigma": sigma}
         if (mu, sigma) != (0.0, 1.0):
             grid = np.asarray(grids.loc[(r["indicator"], r["year"], r["month"])], dtype=float)
-            new = dist.quantiles_at(grid, GRID, dist.pit_levels(levels, mu, sigma))[None, :]
-            thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]),
-                        kind=r[f"threshold_{i}_kind"])
-                   for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
-            r.update(_with_gravity(_sorted_summary_rows(new, r["actual_pct"], thr), new, thr,
-                                   (gravity or {}).get(int(r["year"])))[0])
+            new = dist.quantiles_at(grid, GRID, dist.pit_levels(levels, mu, sigma))
+            r.update(rescored(r, new, (gravity or {}).get(int(r["year"]))))
         rows.append(r)
     return pd.DataFrame(rows)
 
@@ -200,14 +205,10 @@ def run_backtest(obs: pd.DataFrame, indicators: list[str], years: list[int], cfg
     raw = raw.drop(columns="tail_weight").rename(columns={"candidate": "choice"}).assign(method="default_raw")
     min_years = int(params.get("min_learn_years", 3))
     recalibrate = bool(params.get("recalibrate", False))
-    pit = pit_settings(params)
+    pit = pit_settings(params)  # and no two adjustments of the default at once (check_adjustments)
     where = None
     if params.get("location_choice"):
         settings = location_settings(params)
-        if pit is not None or recalibrate:
-            from pipeline.common.errors import InputError
-
-            raise InputError("params.yaml: backtest.location_choice with a recalibration on: pick one", code=2)
     if pit is not None:
         pits = pit_table(picked, case_info)
         maps = {int(y): fit_pit(pits, shock_years, min_years, pit, before=int(y)) for y in raw.year.unique()}

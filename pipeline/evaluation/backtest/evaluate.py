@@ -193,6 +193,24 @@ def _with_gravity(summaries: list[dict], x: np.ndarray, thr: list[dict], model: 
     return summaries
 
 
+def row_thresholds(r: dict) -> list[dict]:
+    """A case row's thresholds back as ``thresholds`` gave them (its ``threshold_I_pct``, ``_strict``, ``_kind``)."""
+    out, i = [], 0
+    while f"threshold_{i}_pct" in r:
+        if not pd.isna(r[f"threshold_{i}_pct"]):
+            out.append(dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]),
+                            kind=r.get(f"threshold_{i}_kind", "")))
+        i += 1
+    return out
+
+
+def rescored(r: dict, x: np.ndarray, model: gv.Gravity | None) -> dict:
+    """The summary of a case row for new sorted draws ``x``, scored as the candidates are (target gravity on the
+    P(met) of real targets): what an adjustment of the chosen default (PIT map, location) writes over the row."""
+    thr, m = row_thresholds(r), np.asarray(x, dtype=float)[None, :]
+    return _with_gravity(_sorted_summary_rows(m, r["actual_pct"], thr), m, thr, model)[0]
+
+
 def _brier(summary: dict, base: dict, n_thresholds: int) -> float:
     """Mean Brier score of a candidate's P(met) over the case's thresholds (NaN without any)."""
     return scoring.brier([summary[f"p_met_{i}"] for i in range(n_thresholds)],

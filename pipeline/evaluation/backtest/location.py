@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline.model import distributions as dist
 from pipeline.model import location as loc
-from pipeline.evaluation.backtest.evaluate import GRID, _sorted_summary_rows, _with_gravity
+from pipeline.evaluation.backtest.evaluate import GRID, rescored
 
 KEYS = ["indicator", "year", "month"]
 
@@ -122,13 +122,9 @@ def relocated_rows(default: pd.DataFrame, picked: pd.DataFrame, where: pd.DataFr
         if math.isfinite(target):
             grid = np.asarray(grids.loc[key], dtype=float)
             new = dist.quantiles_at(grid, GRID, levels)
-            moved = loc.shift_to(new, target)[None, :]
-            thr = [dict(threshold=r[f"threshold_{i}_pct"], strict=bool(r[f"threshold_{i}_strict"]),
-                        kind=r[f"threshold_{i}_kind"])
-                   for i in range(8) if f"threshold_{i}_pct" in r and not pd.isna(r[f"threshold_{i}_pct"])]
-            r.update(_with_gravity(_sorted_summary_rows(moved, r["actual_pct"], thr), moved, thr,
-                                   (gravity or {}).get(int(r["year"])))[0])
-            r["location_shift_pp"] = float(moved[0, 0] - new[0])
+            moved = loc.shift_to(new, target)
+            r.update(rescored(r, moved, (gravity or {}).get(int(r["year"]))))
+            r["location_shift_pp"] = float(moved[0] - new[0])
         rows.append(r)
     return pd.DataFrame(rows)
 
